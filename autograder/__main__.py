@@ -1,0 +1,51 @@
+"""python -m autograder {release, grade, verify, grade-all}"""
+import argparse
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="regenerate starter/ from solutions/ and build the student release")
+    p.add_argument("--check", action="store_true", help="only check that starter/ is in sync; exit 1 if not")
+    p.add_argument("--out", default=None, help="release folder (default build/release)")
+
+    p = sub.add_parser("grade", help="grade a submission (a folder holding genlab/)")
+    p.add_argument("--submission", default=None, help="folder holding genlab/ (default: starter)")
+    p.add_argument("--units", default=None, help="comma-separated units, e.g. vae,gan (default: all)")
+    p.add_argument("--public-only", action="store_true", help="skip the hidden suites even where present")
+    p.add_argument("--format", default="text", choices=["text", "markdown", "json", "junit", "gradescope"])
+    p.add_argument("--out", default=None, help="write the report here instead of standard output")
+    p.add_argument("--seed", type=int, default=None, help="reproduce an earlier run's random inputs")
+    p.add_argument("--first-failure", action="store_true", help="stop each unit at its first failed test")
+
+    p = sub.add_parser("verify", help="reference full marks, starter zero, every mutant caught, no leaks")
+    p.add_argument("--units", default=None)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--skip-release", action="store_true", help="skip the release leak check")
+
+    p = sub.add_parser("grade-all", help="grade every submission folder in a directory (instructor regrade)")
+    p.add_argument("submissions")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--out", default="gradebook")
+    p.add_argument("--units", default=None)
+
+    args = parser.parse_args(argv)
+    if args.command == "release":
+        from . import release
+        return release.main(args)
+    if args.command == "grade":
+        from . import grade
+        return grade.main(args)
+    if args.command == "verify":
+        from . import verify
+        return verify.main(args)
+    if args.command == "grade-all":
+        from . import grade_all
+        return grade_all.main(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

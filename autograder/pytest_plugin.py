@@ -1,0 +1,132 @@
+"""The `worker` fixture, fresh seeds, and the judge's record of each test's outcome.
+
+Plain `pytest tests/test_vae.py` (a student, or an instructor) gets an in-process LocalWorker over
+$GENLAB_IMPL (default: `solutions/` where it exists, else `starter/`).
+
+The grader runs the same files with `--genlab-submission DIR --genlab-results FILE`: the worker is
+then a SandboxWorker over DIR, and this process (the judge) writes each test's outcome to FILE.
+"""
+import json
+import os
+import random
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+import torch
+
+from .worker import LocalWorker, SandboxWorker, SubmissionError, SubmissionTimeout
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE_DIRS = [ROOT / "tests" / "probes", ROOT / "autograder" / "hidden" / "probes"]
+
+
+def implementation_dir():
+    """The folder whose `genlab/` plain pytest tests: $GENLAB_IMPL, else solutions/, else starter/."""
+    chosen = os.environ.get("GENLAB_IMPL")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_absolute():
+            path = (Path.cwd() / path) if (Path.cwd() / path).exists() else ROOT / path
+        return path.resolve()
+    return ROOT / "solutions" if (ROOT / "solutions" / "genlab").is_dir() else ROOT / "starter"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("genlab")
+    group.addoption("--genlab-submission", default=None,
+                    help="grade this folder's genlab/ in the sandboxed worker (the judge's mode)")
+    group.addoption("--genlab-results", default=None, help="write each test's outcome to this JSON file")
+    group.addoption("--genlab-seed", type=int, default=None, help="reproduce a grading run's random inputs")
+    group.addoption("--genlab-isolation", default=None, help="force an isolation mode (see autograder/sandbox.py)")
+
+
+def pytest_configure(config):
+    seed = config.getoption("--genlab-seed", default=None)
+    config._genlab_seed = random.SystemRandom().getrandbits(31) if seed is None else seed
+    config._genlab_results = {}
+
+
+def pytest_report_header(config):
+    submission = config.getoption("--genlab-submission", default=None)
+    where = submission or implementation_dir()
+    return [f"genlab: testing {where} (seed {config._genlab_seed}; rerun with --genlab-seed {config._genlab_seed})"]
+
+
+def pytest_runtest_setup(item):
+    # Fresh inputs every run, reproducible per test from the session seed.
+    seed = zlib.crc32(f"{item.config._genlab_seed}:{item.nodeid}".encode())
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@pytest.fixture(scope="session")
+def worker(request):
+    submission = request.config.getoption("--genlab-submission")
+    if submission:
+        w = SandboxWorker(submission, PROBE_DIRS, isolation=request.config.getoption("--genlab-isolation"))
+    else:
+        w = LocalWorker(implementation_dir(), PROBE_DIRS)
+    request.config._genlab_worker = w
+    yield w
+    w.close()
+
+
+# ---- the judge's record -------------------------------------------------------------------------
+
+def _status(excinfo):
+    if excinfo is None:
+        return "passed"
+    if excinfo.errisinstance(SubmissionTimeout):
+        return "timeout"
+    if excinfo.errisinstance(SubmissionError):
+        return "error"
+    return "failed"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    results = item.config._genlab_results
+    entry = results.setdefault(item.nodeid, {"nodeid": item.nodeid, "status": "passed", "output": "",
+                                             "error_type": None, "seconds": 0.0})
+    entry["seconds"] += report.duration
+    if report.failed and entry["status"] == "passed":
+        excinfo = call.excinfo
+        entry["status"] = _status(excinfo) if excinfo is not None else "failed"
+        if excinfo is not None and excinfo.errisinstance(SubmissionError):
+            entry["error_type"] = excinfo.value.kind or "crash"
+        elif excinfo is not None:
+            entry["error_type"] = excinfo.typename
+        entry["output"] = _feedback(item, excinfo, report)
+    elif report.skipped and call.when in ("setup", "call"):
+        entry["status"] = "skipped"
+
+
+def _feedback(item, excinfo, report):
+    """What the student reads: the message; for public tests also the test's own lines."""
+    if excinfo is None:
+        return report.longreprtext[-4000:]
+    message = str(excinfo.value).strip() or excinfo.typename
+    public = "/hidden/" not in str(item.path).replace(os.sep, "/")
+    if public and not excinfo.errisinstance(SubmissionError):
+        message = excinfo.getrepr(style="short", chain=False).__str__()
+    return message[-6000:]
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("--genlab-results", default=None)
+    if not path:
+        return
+    w = getattr(session.config, "_genlab_worker", None)
+    doc = {
+        "seed": session.config._genlab_seed,
+        "isolation": w.isolation if w is not None else "not started",
+        "worker_starts": getattr(w, "starts", 0),
+        "worker_startup_seconds": round(getattr(w, "startup_seconds", 0.0), 3),
+        "finished": time.time(),
+        "tests": list(session.config._genlab_results.values()),
+    }
+    Path(path).write_text(json.dumps(doc, indent=1))

@@ -1,0 +1,219 @@
+"""`python -m autograder release [--check] [--out DIR]`
+
+1. Regenerates `starter/genlab/` from `solutions/genlab/`: each solution region becomes a stub
+   (regions.clear_solutions), every other byte is copied. `--check` only compares and lists stale files.
+2. Builds the student release folder (default `build/release/`): the starter package, the public
+   tests and their probes, the grading engine without its hidden parts, the notebooks released by
+   nbgrader itself, the student README and the grading workflow, plus MANIFEST.json (hashes of
+   the files a student must not change).
+3. Proves the release contains no solution text and nothing hidden (`leaks`), and fails otherwise.
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .regions import BEGIN, END, clear_solutions, find_regions
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions" / "genlab"
+STARTER = ROOT / "starter" / "genlab"
+DEFAULT_OUT = ROOT / "build" / "release"
+
+# What a student receives, relative to the repository (folders are copied whole).
+RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml"]
+NOT_RELEASED = ["autograder/hidden", "autograder/tests", "__pycache__", ".pytest_cache"]
+# Files the student must not change: hashed into MANIFEST.json, checked by the grading workflow.
+PROTECTED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
+
+
+def expected_starter():
+    """{relative path: bytes} of the starter that `solutions/` generates."""
+    files = {}
+    for src in sorted(SOLUTIONS.rglob("*")):
+        if src.is_dir() or "__pycache__" in src.parts:
+            continue
+        rel = src.relative_to(SOLUTIONS).as_posix()
+        if src.suffix == ".py":
+            files[rel] = clear_solutions(src.read_text(), filename=str(src)).encode()
+        else:
+            files[rel] = src.read_bytes()
+    return files
+
+
+def stale_starter_files(starter=STARTER):
+    """Paths (relative to starter/genlab) that differ from what solutions/ generates."""
+    expected = expected_starter()
+    actual = {p.relative_to(starter).as_posix(): p.read_bytes() for p in starter.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts} if starter.exists() else {}
+    problems = [f"{rel}: missing" for rel in expected if rel not in actual]
+    problems += [f"{rel}: differs from what solutions/genlab/{rel} generates"
+                 for rel in expected if rel in actual and actual[rel] != expected[rel]]
+    problems += [f"{rel}: not generated from solutions/ (delete it)" for rel in actual if rel not in expected]
+    return problems
+
+
+def write_starter(starter=STARTER):
+    if starter.exists():
+        shutil.rmtree(starter)
+    for rel, data in expected_starter().items():
+        path = starter / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+# ---- the student release ------------------------------------------------------------------------
+
+def _ignored(path: Path):
+    rel = path.relative_to(ROOT).as_posix()
+    return any(rel == n or rel.startswith(n + "/") or n in path.parts for n in NOT_RELEASED)
+
+
+def _copy(rel, out):
+    src = ROOT / rel
+    if not src.exists():
+        return
+    paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file())
+    for p in paths:
+        if _ignored(p):
+            continue
+        dest = out / p.relative_to(ROOT)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(p, dest)
+
+
+def release_notebooks(out):
+    """Run `nbgrader generate_assignment` on every notebook in assignments/ (one assignment each)."""
+    notebooks = sorted((ROOT / "assignments").glob("*.ipynb"))
+    if not notebooks:
+        return []
+    with tempfile.TemporaryDirectory() as course:
+        course = Path(course)
+        for nb in notebooks:
+            (course / "source" / nb.stem).mkdir(parents=True)
+            shutil.copy2(nb, course / "source" / nb.stem / nb.name)
+        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        for nb in notebooks:
+            proc = subprocess.run(
+                [sys.executable, "-m", "nbgrader", "generate_assignment", nb.stem, "--force",
+                 f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url=sqlite:///{course}/gradebook.db"],
+                capture_output=True, text=True, env=env, cwd=course)
+            released = course / "release" / nb.stem / nb.name
+            if proc.returncode != 0 or not released.exists():
+                raise RuntimeError(f"nbgrader could not release {nb.name}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+            (out / "assignments").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(released, out / "assignments" / nb.name)
+    return [f"assignments/{nb.name}" for nb in notebooks]
+
+
+def file_hash(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_manifest(out):
+    files = {}
+    for rel in PROTECTED:
+        src = out / rel
+        if rel == "MANIFEST.json" or not src.exists():
+            continue
+        for p in ([src] if src.is_file() else sorted(src.rglob("*"))):
+            if p.is_file():
+                files[p.relative_to(out).as_posix()] = file_hash(p)
+    manifest = {"protected": PROTECTED, "files": files}
+    (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+def build_release(out=DEFAULT_OUT):
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    write_starter(out / "starter" / "genlab")
+    for rel in RELEASED:
+        _copy(rel, out)
+    student_readme = ROOT / "docs" / "STUDENT_README.md"
+    if student_readme.exists():
+        shutil.copy2(student_readme, out / "README.md")
+    release_notebooks(out)
+    write_manifest(out)
+    return out
+
+
+# ---- the leak check -----------------------------------------------------------------------------
+
+def solution_fingerprints(min_length=25):
+    """Lines of solution code long enough to be telling (comments excluded), except those that
+    also stand outside the regions (provided code is released on purpose)."""
+    prints = set()
+    provided = "\n".join(text.decode() for text in expected_starter().values() if b"\0" not in text)
+    for src in SOLUTIONS.rglob("*.py"):
+        for region in find_regions(src.read_text(), str(src)):
+            for line in region.lines:
+                code = line.split("#", 1)[0].strip()
+                if len(code) >= min_length and code not in provided:
+                    prints.add(code)
+    return prints
+
+
+def leaks(out):
+    """Everything in the release folder that should not be there, as readable sentences."""
+    out = Path(out)
+    problems = []
+    prints = solution_fingerprints()
+    hidden_root = ROOT / "autograder" / "hidden"
+    hidden_texts = {p.read_bytes() for p in hidden_root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                    and p.stat().st_size > 200} if hidden_root.exists() else set()
+    for p in sorted(out.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(out).as_posix()
+        if rel.startswith(("solutions/", "autograder/hidden/")) or "/hidden/" in rel:
+            problems.append(f"{rel}: hidden or reference material is in the release")
+            continue
+        data = p.read_bytes()
+        if data in hidden_texts:
+            problems.append(f"{rel}: a copy of a hidden file")
+            continue
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            continue
+        if rel.endswith(".ipynb"):  # compare the code, not the JSON escaping
+            try:
+                text = "\n".join("".join(c.get("source", "")) for c in json.loads(text).get("cells", []))
+            except ValueError:
+                pass
+        if BEGIN in text or END in text:
+            if not rel.startswith("autograder/"):  # the engine names the markers; that is no leak
+                problems.append(f"{rel}: contains a solution marker")
+        for fp in prints:
+            if fp in text:
+                problems.append(f"{rel}: contains solution code: {fp!r}")
+    return problems
+
+
+def main(args):
+    if args.check:
+        problems = stale_starter_files()
+        if problems:
+            print("starter/ is out of date with solutions/ (run `python -m autograder release`):")
+            print("\n".join(f"  starter/genlab/{p}" for p in problems))
+            return 1
+        print("starter/ is in sync with solutions/.")
+        return 0
+    write_starter()
+    print(f"regenerated {STARTER.relative_to(ROOT)}/ from solutions/")
+    out = build_release(Path(args.out) if args.out else DEFAULT_OUT)
+    problems = leaks(out)
+    if problems:
+        print(f"the release in {out} leaks:")
+        print("\n".join(f"  {p}" for p in problems))
+        return 1
+    n = sum(1 for p in out.rglob("*") if p.is_file())
+    print(f"built the student release in {out} ({n} files); leak check: clean")
+    return 0

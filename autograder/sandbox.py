@@ -1,0 +1,136 @@
+"""How the worker process is isolated, from strongest to weakest.
+
+    "bwrap-user"  root + bubblewrap: the worker sees only the read-only Python install, the staged
+                  copy of the submission and probes, and its own working folder; no network, its
+                  own process namespace, and it runs as the unprivileged user `nobody` with no
+                  capabilities (so the process-count limit holds). CI and the instructor's regrade.
+    "bwrap"       bubblewrap without root (user namespace): the same view of the file system,
+                  network and processes, but the process-count limit is not enforced by uid.
+    "user"        root without bubblewrap: the worker runs as `nobody`; it can still read
+                  world-readable files, so hidden material must not be world-readable.
+    "process"     a plain subprocess with resource limits: a student's laptop, where nothing
+                  hidden exists to protect.
+
+In every mode the worker gets a scrubbed environment (no tokens or secrets), its own temporary
+working folder, resource limits (address space, CPU time, processes, file size; set in
+worker_main.py) and a wall-clock limit per call enforced by the judge.
+"""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+NOBODY = 65534
+
+_DESCRIPTIONS = {
+    "bwrap-user": "bubblewrap sandbox as user nobody: no network, own PID namespace, read-only view of "
+                  "Python and the submission only",
+    "bwrap": "bubblewrap sandbox (user namespace): no network, own PID namespace, read-only view of "
+             "Python and the submission only",
+    "user": "separate unprivileged user (nobody) without a file-system sandbox",
+    "process": "plain subprocess with resource limits (no file-system or network isolation)",
+}
+
+
+def describe(mode):
+    return f"{mode}: {_DESCRIPTIONS[mode]}"
+
+
+def _bwrap_works(extra):
+    import subprocess
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    cmd = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", *extra, "true"]
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=10).returncode == 0
+    except Exception:
+        return False
+
+
+def best_available():
+    """The strongest mode this machine allows (overridable with GENLAB_ISOLATION)."""
+    forced = os.environ.get("GENLAB_ISOLATION")
+    if forced:
+        if forced not in _DESCRIPTIONS:
+            raise ValueError(f"GENLAB_ISOLATION must be one of {sorted(_DESCRIPTIONS)}")
+        return forced
+    root = os.geteuid() == 0
+    if root and shutil.which("setpriv") and _bwrap_works([]):
+        return "bwrap-user"
+    if not root and _bwrap_works([]):
+        return "bwrap"
+    if root:
+        return "user"
+    return "process"
+
+
+def _python_roots():
+    """Folders that hold the interpreter and its installed packages, never the project itself."""
+    project = Path(__file__).resolve().parent.parent
+    candidates = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    candidates |= {Path(p).resolve() for p in sys.path
+                   if p and Path(p).is_dir() and ("site-packages" in p or "dist-packages" in p)}
+    keep = []
+    for root in sorted(candidates, key=lambda p: len(p.parts)):
+        if root == project or root in project.parents:
+            continue  # would show the worker the project: hidden suites, solutions, rubric
+        if any(k == root or k in root.parents for k in keep):
+            continue  # already inside a kept folder
+        keep.append(root)
+    return keep
+
+
+def environment(workdir):
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "MPLBACKEND": "Agg",
+        "GENLAB_WORKER_MEMORY_MB": os.environ.get("GENLAB_WORKER_MEMORY_MB", "6144"),
+    }
+
+
+def command(mode, argv, staged, workdir):
+    """The command line that starts worker_main.py with `argv`, and its environment."""
+    python = sys.executable
+    env = environment(workdir)
+    inner = [python, "-s", *argv]  # -s: no user site-packages
+    if mode in ("bwrap-user", "bwrap"):
+        cmd = [shutil.which("bwrap"), "--die-with-parent", "--new-session",
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        if mode == "bwrap":
+            cmd += ["--unshare-user"]
+        for d in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/alternatives"):
+            if os.path.lexists(d):
+                cmd += ["--ro-bind", d, d] if not os.path.islink(d) else ["--symlink", os.readlink(d), d]
+        for root in _python_roots():
+            cmd += ["--ro-bind", str(root), str(root)]
+        cmd += ["--ro-bind", str(staged), str(staged),
+                "--bind", str(workdir), str(workdir),
+                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+                "--chdir", str(workdir)]
+        if mode == "bwrap-user":
+            cmd += ["--", shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        else:
+            cmd += ["--cap-drop", "ALL", "--"]
+        return cmd + inner, env
+    return inner, env
+
+
+def preexec(mode):
+    """What runs in the child between fork and exec (drop to nobody in "user" mode)."""
+    if mode != "user":
+        return None
+
+    def drop():
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    return drop

@@ -1,0 +1,300 @@
+"""The judge's handle on student code: `worker.call(...)` and `worker.probe(...)`.
+
+Two implementations with one interface:
+
+- `LocalWorker` imports the implementation in this process. It is what a student's plain
+  `pytest tests/test_vae.py` uses: fast, with ordinary tracebacks and a debugger that works.
+  Nothing is at stake there, so nothing is isolated.
+- `SandboxWorker` runs student code in a separate, resource-limited process (see sandbox.py for
+  how it is isolated) and gets data back. It is what `python -m autograder grade` uses. The
+  process is restarted after any crash, hang or exit, so one bad function cannot sink the rest.
+
+Both return only plain data (protocol.to_data), so a test behaves the same under either.
+"""
+import collections
+import importlib
+import importlib.util
+import os
+import random
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from . import protocol, sandbox
+
+DEFAULT_TIMEOUT_S = 10.0
+IMPORT_TIMEOUT_S = 20.0
+STARTUP_TIMEOUT_S = 60.0
+
+
+class SubmissionError(AssertionError):
+    """Student code raised, crashed, or returned something that is not data."""
+
+    def __init__(self, target, kind, message, student_traceback=""):
+        self.target, self.kind, self.message, self.student_traceback = target, kind, message, student_traceback
+        text = f"genlab.{target} raised {kind}: {message}" if kind else f"genlab.{target}: {message}"
+        if student_traceback:
+            text += "\n\nWhere (your code):\n" + student_traceback
+        super().__init__(text)
+
+
+class SubmissionTimeout(SubmissionError):
+    pass
+
+
+def _split(target):
+    if "." not in target:
+        raise ValueError(f"target {target!r} should look like 'module.function'")
+    return target.split(".", 1)
+
+
+class LocalWorker:
+    """Runs the implementation in `impl_dir` (a folder holding `genlab/`) in this process."""
+
+    isolation = "none (in-process, for local testing)"
+
+    def __init__(self, impl_dir, probe_dirs):
+        self.impl_dir = str(Path(impl_dir).resolve())
+        self.probe_dirs = [str(Path(p).resolve()) for p in probe_dirs if Path(p).is_dir()]
+        if self.impl_dir not in sys.path:
+            sys.path.insert(0, self.impl_dir)
+        self._probes = {}
+
+    def _module(self, module):
+        mod = importlib.import_module(f"genlab.{module}")
+        origin = str(Path(mod.__file__).resolve())
+        if not origin.startswith(self.impl_dir):
+            raise RuntimeError(f"genlab.{module} was imported from {origin}, not from {self.impl_dir}: "
+                               "run each implementation in its own pytest process")
+        return mod
+
+    def _probe(self, target):
+        module, name = _split(target)
+        if module not in self._probes:
+            mods = []
+            for d in self.probe_dirs:
+                for filename in (f"{module}.py", f"{module}_hidden.py"):
+                    path = Path(d) / filename
+                    if path.exists():
+                        spec = importlib.util.spec_from_file_location(f"_local_probes_{len(mods)}_{module}", path)
+                        mod = importlib.util.module_from_spec(spec)
+                        spec.loader.exec_module(mod)
+                        mods.append(mod)
+            self._probes[module] = mods
+        for mod in self._probes[module]:
+            if hasattr(mod, name):
+                return getattr(mod, name)
+        raise LookupError(f"no probe named {target!r}")
+
+    def call(self, target, *args, seed=None, timeout=None, **kwargs):
+        module, name = _split(target)
+        fn = self._module(module)
+        for part in name.split("."):
+            fn = getattr(fn, part)
+        return protocol.to_data(fn(*args, **kwargs))
+
+    def probe(self, target, seed=None, timeout=None, **kwargs):
+        module, _ = _split(target)
+        self._module(module)
+        import genlab
+        return protocol.to_data(self._probe(target)(genlab, **kwargs))
+
+    def close(self):
+        pass
+
+
+class _Tail:
+    """Keeps the last `limit` bytes a stream produced, draining it so the writer never blocks."""
+
+    def __init__(self, stream, limit=16384):
+        self.buffer, self.limit, self.size = collections.deque(), limit, 0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _drain(self, stream):
+        for chunk in iter(lambda: stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536), b""):
+            with self.lock:
+                self.buffer.append(chunk)
+                self.size += len(chunk)
+                while self.size > self.limit and len(self.buffer) > 1:
+                    self.size -= len(self.buffer.popleft())
+
+    def text(self):
+        with self.lock:
+            return b"".join(self.buffer)[-self.limit:].decode("utf-8", "replace")
+
+
+class SandboxWorker:
+    """Student code in an isolated subprocess; restarted on demand after it dies."""
+
+    def __init__(self, submission_dir, probe_dirs, isolation=None):
+        self.submission_dir = Path(submission_dir).resolve()
+        self.probe_dirs = [Path(p).resolve() for p in probe_dirs if Path(p).is_dir()]
+        self.isolation_mode = isolation or sandbox.best_available()
+        self.proc = None
+        self.imported = set()
+        self.broken = {}  # module -> SubmissionError raised at its import, replayed without rerunning it
+        self.starts = 0
+        self.startup_seconds = 0.0
+        self._root = Path(tempfile.mkdtemp(prefix="genlab-worker-"))
+        self._stage()
+
+    @property
+    def isolation(self):
+        return sandbox.describe(self.isolation_mode)
+
+    def _stage(self):
+        """Copy what the worker may see into one folder: the submission, the probes, the worker."""
+        staged = self._root / "ro"
+        sub = staged / "submission" / "genlab"
+        src = self.submission_dir / "genlab"
+        if src.is_dir():
+            shutil.copytree(src, sub, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), symlinks=False)
+        else:
+            sub.mkdir(parents=True)  # no package: every import fails with a clear message
+        for i, d in enumerate(self.probe_dirs):
+            shutil.copytree(d, staged / "probes" / str(i), ignore=shutil.ignore_patterns("__pycache__"))
+        grader = staged / "grader"
+        grader.mkdir()
+        here = Path(__file__).parent
+        for name in ("worker_main.py", "protocol.py"):
+            shutil.copy2(here / name, grader / name)
+        os.chmod(self._root, 0o755)
+        for path in staged.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        self.staged = staged
+
+    def _start(self):
+        t0 = time.perf_counter()
+        workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self._root))
+        os.chmod(workdir, 0o777)
+        probe_args = [str(self.staged / "probes" / str(i)) for i in range(len(self.probe_dirs))]
+        argv = [str(self.staged / "grader" / "worker_main.py"), str(self.staged / "submission")] + probe_args
+        cmd, env = sandbox.command(self.isolation_mode, argv, staged=self.staged, workdir=workdir)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env, cwd=workdir, start_new_session=True,
+                                     preexec_fn=sandbox.preexec(self.isolation_mode))
+        self.workdir = workdir
+        self.stderr = _Tail(self.proc.stderr)
+        self.imported = set()
+        self.starts += 1
+        reply = self._receive("worker start", STARTUP_TIMEOUT_S)
+        if not reply.get("ok"):
+            raise RuntimeError(f"the worker failed to start: {reply}")
+        self.startup_seconds += time.perf_counter() - t0
+
+    def _kill(self):
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        except Exception:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except Exception:
+                pass
+        self.proc = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _receive(self, target, timeout):
+        """Read one answer frame within `timeout` seconds, or kill the worker and say why."""
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout
+        data, need, header = b"", protocol._HEADER.size, None
+        while len(data) < need:
+            remaining = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
+            if not ready:
+                self._kill()
+                raise SubmissionTimeout(target, "", f"did not finish within {timeout:g} s "
+                                        "(an infinite loop, or far too slow); the worker was restarted")
+            chunk = os.read(fd.fileno(), min(need - len(data), 1 << 20))
+            if not chunk:
+                try:
+                    code = self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    code = None
+                tail = self.stderr.text()[-1500:]
+                self._kill()
+                raise SubmissionError(target, "", f"the worker process ended (exit status {code}) instead of "
+                                      "answering: sys.exit, os._exit, a crash, or a resource limit"
+                                      + (f"\n\nLast output:\n{tail}" if tail.strip() else ""))
+            data += chunk
+            if header is None and len(data) == protocol._HEADER.size:
+                (n,) = protocol._HEADER.unpack(data)
+                if n > protocol.MAX_FRAME_BYTES:
+                    self._kill()
+                    raise SubmissionError(target, "", f"returned {n} bytes, over the limit")
+                header, data, need = n, b"", n
+        try:
+            return protocol.check_data(protocol.loads(data))
+        except Exception as exc:
+            self._kill()
+            raise SubmissionError(target, "", f"returned something that is not plain data ({exc})")
+
+    def _request(self, message, target, timeout):
+        if self.proc is None or self.proc.poll() is not None:
+            self._kill()
+            self._start()
+        try:
+            protocol.write_frame(self.proc.stdin, protocol.dumps(message))
+        except (BrokenPipeError, OSError):
+            self._kill()
+            raise SubmissionError(target, "", "the worker process died before the call could be sent")
+        reply = self._receive(target, timeout)
+        if not isinstance(reply, dict) or "ok" not in reply:
+            self._kill()
+            raise SubmissionError(target, "", "the worker answered out of protocol")
+        if not reply["ok"]:
+            raise SubmissionError(target, str(reply.get("type")), str(reply.get("message")),
+                                  str(reply.get("traceback", "")))
+        return reply.get("value")
+
+    def _ensure_imported(self, module):
+        if module in self.broken:
+            raise self.broken[module]
+        if self.proc is not None and module in self.imported and self.proc.poll() is None:
+            return
+        try:
+            self._request({"op": "import", "module": module}, f"{module} (import)", IMPORT_TIMEOUT_S)
+        except SubmissionError as exc:
+            self.broken[module] = SubmissionError(
+                module, exc.kind, "could not be imported, so none of its functions could be tested: "
+                + exc.message, exc.student_traceback)
+            raise self.broken[module]
+        self.imported.add(module)
+
+    def _run(self, op, target, args, kwargs, seed, timeout):
+        module, _ = _split(target)
+        self._ensure_imported(module)
+        message = {"op": op, "target": target, "args": list(args), "kwargs": kwargs,
+                   "seed": random.getrandbits(62) if seed is None else seed}
+        return self._request(message, target, DEFAULT_TIMEOUT_S if timeout is None else timeout)
+
+    def call(self, target, *args, seed=None, timeout=None, **kwargs):
+        return self._run("call", target, args, kwargs, seed, timeout)
+
+    def probe(self, target, seed=None, timeout=None, **kwargs):
+        return self._run("probe", target, (), kwargs, seed, timeout)
+
+    def close(self):
+        self._kill()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+
+def format_exception_for_report(exc):
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -1,0 +1,136 @@
+"""The worker: the only process that runs student code.
+
+Started by `autograder.worker.SandboxWorker` as
+
+    python worker_main.py SUBMISSION_DIR PROBE_DIR [PROBE_DIR ...]
+
+(inside bubblewrap where available). It reads requests from stdin and answers on stdout, one
+frame each (see protocol.py); everything the student prints goes to stderr, which the judge keeps
+only the tail of. It imports only the standard library, torch and protocol.py until a request
+asks for a student module.
+
+Requests:  {"op": "import", "module": "vae"}
+           {"op": "call",  "target": "vae.gaussian_kl", "args": [...], "kwargs": {...}, "seed": int}
+           {"op": "probe", "target": "vae.reparameterize_grads", "kwargs": {...}, "seed": int}
+Answers:   {"ok": True, "value": data}  or
+           {"ok": False, "type": "NotImplementedError", "message": str, "traceback": str}
+"""
+import importlib
+import importlib.util
+import os
+import random
+import resource
+import sys
+import traceback
+
+# ---- the channel: keep the real stdin/stdout for frames, send prints to stderr ----------------
+_channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
+_channel_out = os.fdopen(os.dup(1), "wb")
+_devnull = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_devnull, 0)
+os.dup2(2, 1)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import protocol  # noqa: E402  (the copy next to this file)
+import torch  # noqa: E402
+
+torch.set_num_threads(1)  # small ops on 2 cores: one thread was ~5x faster than two
+
+# ---- limits: set before any student code runs; an unprivileged process cannot raise them ------
+_MB = 1024 * 1024
+_LIMITS = {
+    "RLIMIT_AS": int(os.environ.get("GENLAB_WORKER_MEMORY_MB", "6144")) * _MB,
+    "RLIMIT_FSIZE": 64 * _MB,
+    "RLIMIT_NPROC": 256,
+    "RLIMIT_CORE": 0,
+    "RLIMIT_CPU": int(os.environ.get("GENLAB_WORKER_CPU_S", "900")),
+}
+for _name, _value in _LIMITS.items():
+    _soft, _hard = resource.getrlimit(getattr(resource, _name))
+    _value = _value if _hard == resource.RLIM_INFINITY else min(_value, _hard)
+    try:
+        resource.setrlimit(getattr(resource, _name), (_value, _value))
+    except (ValueError, OSError):
+        pass
+
+SUBMISSION = os.path.abspath(sys.argv[1])
+PROBE_DIRS = [os.path.abspath(p) for p in sys.argv[2:]]
+sys.path.insert(0, SUBMISSION)
+
+
+def student_traceback(exc):
+    """The traceback trimmed to frames in the submission, plus the exception line."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(SUBMISSION)]
+    text = "".join(traceback.format_list(frames)).replace(SUBMISSION + os.sep, "")
+    return text + "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+
+
+def import_student(module):
+    return importlib.import_module(f"genlab.{module}")
+
+
+_probe_modules = {}
+
+
+def find_probe(target):
+    module, name = target.split(".", 1)
+    if module not in _probe_modules:
+        found = []
+        for d in PROBE_DIRS:
+            for filename in (f"{module}.py", f"{module}_hidden.py"):
+                path = os.path.join(d, filename)
+                if os.path.exists(path):
+                    spec = importlib.util.spec_from_file_location(f"_probes_{len(found)}_{module}", path)
+                    mod = importlib.util.module_from_spec(spec)
+                    spec.loader.exec_module(mod)
+                    found.append(mod)
+        _probe_modules[module] = found
+    for mod in _probe_modules[module]:
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise LookupError(f"no probe named {target!r} (a grader bug, not yours)")
+
+
+def handle(request):
+    op = request["op"]
+    if op == "import":
+        import_student(request["module"])
+        return None
+    seed = request.get("seed", 0)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    module, name = request["target"].split(".", 1)
+    student_module = import_student(module)
+    if op == "call":
+        fn = student_module
+        for part in name.split("."):
+            fn = getattr(fn, part)
+        return fn(*request.get("args", ()), **request.get("kwargs", {}))
+    if op == "probe":
+        import genlab
+        return find_probe(request["target"])(genlab, **request.get("kwargs", {}))
+    raise ValueError(f"unknown op {op!r}")
+
+
+def answer(message):
+    protocol.write_frame(_channel_out, protocol.dumps(message))
+
+
+answer({"ok": True, "value": "ready"})
+while True:
+    try:
+        request = protocol.loads(protocol.read_frame(_channel_in))
+    except EOFError:
+        break
+    try:
+        value = protocol.to_data(handle(request))
+        reply = {"ok": True, "value": value}
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt from student code included
+        reply = {"ok": False, "type": type(exc).__name__, "message": str(exc)[:2000],
+                 "traceback": student_traceback(exc)[-6000:]}
+    try:
+        answer(reply)
+    except BaseException as exc:  # the value could not be written (e.g. over the size limit)
+        answer({"ok": False, "type": type(exc).__name__, "message": f"could not send the result back: {exc}",
+                "traceback": ""})
+sys.stdout.flush()

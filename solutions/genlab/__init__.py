@@ -1,0 +1,8 @@
+"""genlab: Module 7, Generative AI.
+
+One module per unit (`genlab.vae`, `genlab.gan`, `genlab.transformer`, `genlab.diffusion`, ...) plus
+three provided in full: `genlab.data` (datasets), `genlab.training` (loops), `genlab.viz` (plots).
+
+This file imports nothing on purpose: a mistake in one unit's module must not stop the others
+from importing. Write `from genlab import vae`.
+"""

@@ -1,0 +1,178 @@
+"""Unit 02: variational autoencoders.
+
+A VAE learns an encoder q(z|x) = N(mu(x), diag(exp(logvar(x)))) and a decoder p(x|z) (here
+Bernoulli pixel probabilities) by maximising the evidence lower bound (ELBO)
+
+    log p(x) >= E_q[log p(x|z)] - KL(q(z|x) || p(z)),      p(z) = N(0, I).
+
+Conventions: data is flat (B, D) with pixels in [0, 1]; latents are (B, L); every loss is in nats.
+Functions that draw random numbers take the draw as an optional argument (`eps`, `z`): when it is
+given it is used exactly as passed; when it is None it is drawn with torch.randn.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def reparameterize(mu, logvar, eps=None):
+    """Draw z ~ N(mu, diag(exp(logvar))) as a differentiable function of mu and logvar.
+
+    z = mu + eps * std,  where std = exp(0.5 * logvar) and eps ~ N(0, I).
+
+    Args:
+        mu: (B, L) means.
+        logvar: (B, L) log-variances (log sigma^2, not log sigma).
+        eps: optional (B, L) standard-normal noise; drawn with torch.randn_like(mu) when None.
+    Returns:
+        z: (B, L). Gradients flow to mu and logvar (dz/dmu = 1, dz/dlogvar = 0.5 * eps * std).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def gaussian_kl(mu, logvar):
+    """KL( N(mu, diag(exp(logvar))) || N(0, I) ) for each example, in nats.
+
+    Closed form, summed (not averaged) over the L latent dimensions:
+        KL = 0.5 * sum_j ( mu_j^2 + exp(logvar_j) - 1 - logvar_j )
+    It is 0 exactly when mu = 0 and logvar = 0, and never negative.
+
+    Args:
+        mu, logvar: (B, L).
+    Returns:
+        (B,) per-example KL.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def bernoulli_nll(x_recon, x):
+    """Negative log-likelihood of x under independent Bernoulli(x_recon) pixels, per example.
+
+        nll = - sum_d [ x_d * log(x_recon_d) + (1 - x_d) * log(1 - x_recon_d) ]
+
+    i.e. binary cross-entropy SUMMED over the D data dimensions (not averaged), one value per
+    example. `x` may hold grey levels in [0, 1], not only 0/1.
+
+    Edge case: x_recon may be exactly 0 or 1 (a saturated sigmoid). The result must stay finite
+    there: clamp the logs (PyTorch's F.binary_cross_entropy clamps log at -100) or the
+    probabilities (e.g. to [1e-7, 1 - 1e-7]).
+
+    Args:
+        x_recon: (B, D) probabilities in [0, 1].
+        x: (B, D) targets in [0, 1].
+    Returns:
+        (B,) per-example negative log-likelihood in nats.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def vae_loss(x_recon, x, mu, logvar, beta=1.0):
+    """The negative ELBO per example, averaged over the batch (a scalar, in nats).
+
+        loss = mean_over_batch( bernoulli_nll(x_recon, x) + beta * gaussian_kl(mu, logvar) )
+
+    beta = 1 is the VAE; beta > 1 is the beta-VAE (stronger pull towards the prior).
+
+    Args:
+        x_recon, x: (B, D); mu, logvar: (B, L); beta: float.
+    Returns:
+        scalar tensor.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+class VAE(nn.Module):
+    """A fully connected VAE for flat data in [0, 1].
+
+    Architecture (keep it: the tests count parameters and call each part):
+        encoder:  Linear(input_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
+        heads:    fc_mu = Linear(hidden_dim, latent_dim),  fc_logvar = Linear(hidden_dim, latent_dim)
+        decoder:  Linear(latent_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
+                  -> Linear(hidden_dim, input_dim) -> Sigmoid
+    Store `self.input_dim`, `self.latent_dim` (sample() reads it).
+
+    encode(x: (B, input_dim)) -> (mu, logvar), each (B, latent_dim)
+    decode(z: (B, latent_dim)) -> (B, input_dim) probabilities in (0, 1)
+    forward(x) -> (x_recon, mu, logvar), with z drawn by reparameterize (fresh noise each call)
+    """
+
+    def __init__(self, input_dim=64, hidden_dim=256, latent_dim=2):
+        super().__init__()
+        self.input_dim, self.latent_dim = input_dim, latent_dim
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def encode(self, x):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def decode(self, z):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def forward(self, x):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+def sample(model, n, z=None):
+    """Generate n examples: z ~ N(0, I) of shape (n, model.latent_dim), then model.decode(z).
+
+    Args:
+        model: a VAE (anything with `.latent_dim` and `.decode`).
+        n: number of samples.
+        z: optional (n, latent_dim) latents to decode as given; drawn with torch.randn when None.
+    Returns:
+        (n, input_dim) probabilities.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def interpolate(model, x_a, x_b, steps):
+    """Decode the straight line between the encoded MEANS of two inputs.
+
+    z_i = (1 - t_i) * mu_a + t_i * mu_b  for t_i = i / (steps - 1), i = 0..steps-1
+    (endpoints included: row 0 decodes mu_a, the last row decodes mu_b). Use the means from
+    model.encode, not sampled latents, so the path is deterministic.
+
+    Args:
+        x_a, x_b: (input_dim,) or (1, input_dim) inputs.
+        steps: number of points, >= 2.
+    Returns:
+        (steps, input_dim) decoded probabilities.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def iwae_bound(model, x, k, eps=None):
+    """Importance-weighted lower bound on log p(x) with k samples (Burda et al., 2016).
+
+    With (mu, logvar) = model.encode(x) and z_i = mu + eps_i * exp(0.5 * logvar), i = 1..k:
+        log w_i = log p(x | z_i) + log p(z_i) - log q(z_i | x)
+        bound   = logsumexp_i(log w_i) - log k
+    where log p(x|z) = -bernoulli_nll(model.decode(z), x), p(z) = N(0, I) and
+    q(z|x) = N(mu, diag(exp(logvar))), each log density summed over the latent dims. The Gaussian
+    constant -0.5*log(2*pi) per dimension cancels between log p(z) and log q(z|x): include it in
+    both or in neither.
+
+    With k = 1 it is a single-sample estimate of the ELBO (equal to it in expectation); it grows
+    (in expectation) with k towards log p(x).
+
+    Args:
+        model: a VAE.
+        x: (B, D) data in [0, 1].
+        k: number of importance samples.
+        eps: optional (k, B, L) standard-normal noise, eps[i] used for the i-th sample of every
+             example; drawn with torch.randn when None.
+    Returns:
+        (B,) per-example bound, in nats (negative numbers).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError

@@ -1,0 +1,49 @@
+"""Worker-side probes for the public VAE tests: they run the student's code and return data.
+
+Each probe takes the student's `genlab` package first; everything else arrives as data.
+"""
+import torch
+
+
+def reparameterize_grads(genlab, mu, logvar, eps=None):
+    """z and the gradients of z.sum() with respect to mu and logvar."""
+    mu, logvar = mu.clone().requires_grad_(), logvar.clone().requires_grad_()
+    z = genlab.vae.reparameterize(mu, logvar, eps=eps)
+    z.sum().backward()
+    return {"z": z, "dmu": mu.grad, "dlogvar": logvar.grad}
+
+
+def vae_model(genlab, input_dim, hidden_dim, latent_dim, x, z):
+    """Build the student's VAE and report its parameter count and what its parts return."""
+    model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
+    mu, logvar = model.encode(x)
+    x_recon, mu_f, logvar_f = model(x)
+    return {
+        "n_params": sum(p.numel() for p in model.parameters()),
+        "latent_dim": model.latent_dim,
+        "mu": mu, "logvar": logvar,
+        "decoded": model.decode(z),
+        "forward": [x_recon, mu_f, logvar_f],
+    }
+
+
+def sample_and_interpolate(genlab, input_dim, hidden_dim, latent_dim, n, z, x_a, x_b, steps):
+    """sample() with and without given z, and interpolate() with its endpoints decoded directly."""
+    model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
+    with torch.no_grad():
+        mu_a, _ = model.encode(x_a.reshape(1, -1))
+        mu_b, _ = model.encode(x_b.reshape(1, -1))
+        return {
+            "drawn": genlab.vae.sample(model, n),
+            "given": genlab.vae.sample(model, n, z=z),
+            "decode_z": model.decode(z),
+            "path": genlab.vae.interpolate(model, x_a, x_b, steps),
+            "decode_mu_a": model.decode(mu_a)[0],
+            "decode_mu_b": model.decode(mu_b)[0],
+        }
+
+
+def iwae(genlab, input_dim, hidden_dim, latent_dim, x, k):
+    model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
+    with torch.no_grad():
+        return genlab.vae.iwae_bound(model, x, k)
