@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 NOBODY = 65534
+SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/alternatives")
 
 _DESCRIPTIONS = {
     "bwrap-user": "bubblewrap sandbox as user nobody: no network, own PID namespace, read-only view of "
@@ -106,15 +107,26 @@ def command(mode, argv, staged, workdir):
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         if mode == "bwrap":
             cmd += ["--unshare-user"]
-        for d in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/alternatives"):
-            if os.path.lexists(d):
-                cmd += ["--ro-bind", d, d] if not os.path.islink(d) else ["--symlink", os.readlink(d), d]
+        cmd += ["--tmpfs", "/tmp"]  # first: the staged folders below live under /tmp too
+        system = [d for d in SYSTEM_DIRS if os.path.lexists(d)]
+        for d in system:
+            cmd += ["--symlink", os.readlink(d), d] if os.path.islink(d) else ["--ro-bind", d, d]
+        made = {"/", "/tmp", *system}
+
+        def mount(option, path):
+            # bwrap would create missing parents as 0700, which `nobody` cannot cross: make them 0755.
+            for parent in reversed(Path(path).parents):
+                if str(parent) not in made:
+                    cmd.extend(["--perms", "0755", "--dir", str(parent)])
+                    made.add(str(parent))
+            cmd.extend([option, str(path), str(path)])
+
         for root in _python_roots():
-            cmd += ["--ro-bind", str(root), str(root)]
-        cmd += ["--ro-bind", str(staged), str(staged),
-                "--bind", str(workdir), str(workdir),
-                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                "--chdir", str(workdir)]
+            if not any(str(root) == d or str(root).startswith(d + "/") for d in system):
+                mount("--ro-bind", root)
+        mount("--ro-bind", staged)
+        mount("--bind", workdir)
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(workdir)]
         if mode == "bwrap-user":
             cmd += ["--", shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]

@@ -48,6 +48,10 @@ class SubmissionTimeout(SubmissionError):
     pass
 
 
+class WorkerStartError(RuntimeError):
+    """The worker could not start before any student code ran: the grader's fault, not the student's."""
+
+
 def _split(target):
     if "." not in target:
         raise ValueError(f"target {target!r} should look like 'module.function'")
@@ -185,9 +189,12 @@ class SandboxWorker:
         self.stderr = _Tail(self.proc.stderr)
         self.imported = set()
         self.starts += 1
-        reply = self._receive("worker start", STARTUP_TIMEOUT_S)
+        try:
+            reply = self._receive("worker start", STARTUP_TIMEOUT_S)
+        except SubmissionError as exc:
+            raise WorkerStartError(f"the worker failed to start ({self.isolation_mode}): {exc.message}") from None
         if not reply.get("ok"):
-            raise RuntimeError(f"the worker failed to start: {reply}")
+            raise WorkerStartError(f"the worker failed to start: {reply}")
         self.startup_seconds += time.perf_counter() - t0
 
     def _kill(self):

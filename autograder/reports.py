@@ -1,0 +1,122 @@
+"""Reports, all written from one Results: text (terminal), markdown (job summary, PR comment),
+json, junit (XML for CI test views) and gradescope (its results.json)."""
+import json
+import xml.etree.ElementTree as ET
+
+from .results import Results
+
+COMMENT_MARKER = "<!-- genlab-grade-report -->"  # lets the PR workflow find and update its comment
+
+
+def _pts(x):
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _short(nodeid):
+    return nodeid.split("::")[-1]
+
+
+def text(r: Results) -> str:
+    lines = [f"genlab grade: {_pts(r.score)} / {_pts(r.max_score)} points  ({r.submission})", ""]
+    for unit, (s, m, p, n) in r.unit_scores().items():
+        lines.append(f"  {unit:<14} {_pts(s):>6} / {_pts(m):<6} {p}/{n} tests passed")
+    failed = [t for t in r.tests if t.status != "passed"]
+    if failed:
+        lines += ["", "What to fix:"]
+        for t in failed:
+            where = "hidden" if t.hidden else "public"
+            lines.append(f"\n- [{t.unit}, {where}] {_short(t.name)}: {t.status}")
+            lines += [f"    {line}" for line in t.output.strip().splitlines()[:25]]
+    lines += ["", "Checklist:"]
+    for c in r.checklist:
+        mark = "x" if c.passed else (" " if c.graded else "-")
+        extra = f"  ({_pts(c.score)}/{_pts(c.max_score)})" if c.graded else "  (not graded in this run)"
+        lines.append(f"  [{mark}] {c.item}{extra}")
+    done = sum(p.passed for p in r.projects)
+    lines += ["", f"Projects completed: {done} of {len(r.projects)}"]
+    for p in r.projects:
+        mark = "x" if p.passed else (" " if p.graded else "-")
+        lines.append(f"  [{mark}] Project {p.id}: {p.name}")
+    lines += ["", f"Hidden suites: {'graded' if r.hidden_graded else 'not present (public tests only)'}",
+              f"Isolation: {r.isolation}", f"Seed: {r.seed}  ({r.seconds:.1f} s)"]
+    lines += [f"Notice: {n}" for n in r.notices]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(r: Results) -> str:
+    pct = 100 * r.score / r.max_score if r.max_score else 0.0
+    out = [COMMENT_MARKER, f"## genlab grade: {_pts(r.score)} / {_pts(r.max_score)} ({pct:.0f}%)", ""]
+    for n in r.notices:
+        out.append(f"> **Notice:** {n}")
+    if r.notices:
+        out.append("")
+    out += ["| unit | score | tests passed |", "|---|---:|---:|"]
+    for unit, (s, m, p, n) in r.unit_scores().items():
+        out.append(f"| {unit} | {_pts(s)} / {_pts(m)} | {p} / {n} |")
+    out += ["", "### Assessment checklist", ""]
+    for c in r.checklist:
+        note = f" ({_pts(c.score)}/{_pts(c.max_score)})" if c.graded else " (not graded yet)"
+        out.append(f"- [{'x' if c.passed else ' '}] {c.item}{note}")
+    done = sum(p.passed for p in r.projects)
+    out += ["", f"### Projects completed: {done} of {len(r.projects)}", ""]
+    out += [f"- [{'x' if p.passed else ' '}] Project {p.id}: {p.name}" for p in r.projects]
+    failed = [t for t in r.tests if t.status != "passed"]
+    if failed:
+        out += ["", f"<details><summary>{len(failed)} test(s) to fix</summary>", ""]
+        for t in failed:
+            out += [f"**{t.unit} · {_short(t.name)}** ({'hidden' if t.hidden else 'public'}, {t.status})", "",
+                    "```", "\n".join(t.output.strip().splitlines()[:30]).replace("```", "'''"), "```", ""]
+        out.append("</details>")
+    out += ["", f"<sub>Hidden suites: {'graded' if r.hidden_graded else 'not present: public tests only'} · "
+            f"isolation: {r.isolation.split(':')[0]} · seed {r.seed} · {r.seconds:.0f} s</sub>", ""]
+    return "\n".join(out)
+
+
+def json_report(r: Results) -> str:
+    return json.dumps(r.to_json(), indent=1) + "\n"
+
+
+def junit(r: Results) -> str:
+    suites = ET.Element("testsuites", name="genlab", tests=str(len(r.tests)))
+    for unit in r.unit_scores():
+        tests = [t for t in r.tests if t.unit == unit]
+        suite = ET.SubElement(suites, "testsuite", name=unit, tests=str(len(tests)),
+                              failures=str(sum(t.status == "failed" for t in tests)),
+                              errors=str(sum(t.status in ("error", "timeout") for t in tests)))
+        for t in tests:
+            file, _, name = t.name.partition("::")
+            case = ET.SubElement(suite, "testcase", classname=file.replace("/", ".").removesuffix(".py"),
+                                 name=name, time=f"{t.seconds:.3f}")
+            if t.status == "failed":
+                ET.SubElement(case, "failure", message=t.output.splitlines()[0][:200] if t.output else "").text = t.output
+            elif t.status in ("error", "timeout"):
+                ET.SubElement(case, "error", message=t.status, type=t.error_type or t.status).text = t.output
+            elif t.status == "skipped":
+                ET.SubElement(case, "skipped")
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def gradescope(r: Results, hidden_visibility="after_published") -> str:
+    """Gradescope's results.json: per-test visibility; hidden tests shown after grades are published."""
+    doc = {
+        "score": round(r.score, 4),
+        "execution_time": round(r.seconds, 1),
+        "output": text(r).split("\nWhat to fix:")[0] + "\nChecklist:\n" + "\n".join(
+            f"[{'x' if c.passed else ' '}] {c.item}" for c in r.checklist),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [{
+            "name": f"{t.unit}: {_short(t.name)}",
+            "name_format": "text",
+            "score": round(t.score, 4),
+            "max_score": round(t.max_score, 4),
+            "status": "passed" if t.status == "passed" else "failed",
+            "output": t.output,
+            "visibility": hidden_visibility if t.hidden else "visible",
+            "tags": [t.unit, t.group],
+        } for t in r.tests],
+    }
+    return json.dumps(doc, indent=1) + "\n"
+
+
+WRITERS = {"text": text, "markdown": markdown, "json": json_report, "junit": junit, "gradescope": gradescope}
