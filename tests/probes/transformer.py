@@ -1,0 +1,55 @@
+"""Worker-side probes for unit 05 (genlab.transformer): they run your code and return data.
+
+Modules cannot cross to the judge, so each probe builds one of your modules, loads the weights
+the test sent (a state dict, by parameter name), runs it, and returns tensors.
+"""
+import torch
+
+
+def _build(genlab, cls_name, args, state_dict=None):
+    """`genlab.transformer.<cls_name>(*args)`, with `state_dict` loaded by parameter name."""
+    module = getattr(genlab.transformer, cls_name)(*args)
+    if state_dict is not None:
+        # strict=False: extra parameters or buffers of your own are fine; every name the test
+        # sends must exist in your module (the docstrings fix those names).
+        result = module.load_state_dict(state_dict, strict=False)
+        if result.unexpected_keys:
+            have = sorted(name for name, _ in module.named_parameters())
+            raise AttributeError(
+                f"{cls_name} has no parameter(s) {result.unexpected_keys}; the tests load weights by "
+                f"the names in the docstring. Your {cls_name}'s parameters are: {have}")
+    return module
+
+
+def parameters(genlab, cls_name, args):
+    """A freshly constructed module's parameters, by name (their initial values)."""
+    module = _build(genlab, cls_name, args)
+    return {name: p.detach() for name, p in module.named_parameters()}
+
+
+def mha_forward(genlab, d_model, n_heads, x, mask=None, context=None, state_dict=None):
+    """MultiHeadAttention(d_model, n_heads)(x, mask=mask, context=context)."""
+    mha = _build(genlab, "MultiHeadAttention", (d_model, n_heads), state_dict)
+    with torch.no_grad():
+        return mha(x, mask=mask, context=context)
+
+
+def layer_norm_forward(genlab, d_model, x, eps=1e-5, state_dict=None):
+    """LayerNorm(d_model, eps)(x)."""
+    ln = _build(genlab, "LayerNorm", (d_model, eps), state_dict)
+    with torch.no_grad():
+        return ln(x)
+
+
+def feed_forward_forward(genlab, d_model, d_ff, x, state_dict=None):
+    """FeedForward(d_model, d_ff)(x)."""
+    ff = _build(genlab, "FeedForward", (d_model, d_ff), state_dict)
+    with torch.no_grad():
+        return ff(x)
+
+
+def block_forward(genlab, d_model, n_heads, d_ff, x, mask=None, state_dict=None):
+    """TransformerBlock(d_model, n_heads, d_ff)(x, mask=mask)."""
+    block = _build(genlab, "TransformerBlock", (d_model, n_heads, d_ff), state_dict)
+    with torch.no_grad():
+        return block(x, mask=mask)
