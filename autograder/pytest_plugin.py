@@ -112,7 +112,10 @@ def _feedback(item, excinfo, report):
     message = str(excinfo.value).strip() or excinfo.typename
     public = "/hidden/" not in str(item.path).replace(os.sep, "/")
     if public and not excinfo.errisinstance(SubmissionError):
-        message = excinfo.getrepr(style="short", chain=False).__str__()
+        # Show where in the (public) test it failed: its own lines only, not pytest's.
+        lines = [f"{Path(e.path).name}:{e.lineno + 1}: {str(e.statement).strip().splitlines()[0]}"
+                 for e in excinfo.traceback if Path(e.path) == Path(item.path)]
+        message = "\n".join(lines[-1:] + [message])
     return message[-6000:]
 
 

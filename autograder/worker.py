@@ -28,8 +28,9 @@ from pathlib import Path
 
 from . import protocol, sandbox
 
-DEFAULT_TIMEOUT_S = 10.0
-IMPORT_TIMEOUT_S = 20.0
+# Wall-clock limits per worker call (a test may pass its own `timeout=` for a training probe).
+DEFAULT_TIMEOUT_S = float(os.environ.get("GENLAB_CALL_TIMEOUT", "10"))
+IMPORT_TIMEOUT_S = float(os.environ.get("GENLAB_IMPORT_TIMEOUT", "20"))
 STARTUP_TIMEOUT_S = 60.0
 
 

@@ -61,8 +61,8 @@ sys.path.insert(0, SUBMISSION)
 def student_traceback(exc):
     """The traceback trimmed to frames in the submission, plus the exception line."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(SUBMISSION)]
-    text = "".join(traceback.format_list(frames)).replace(SUBMISSION + os.sep, "")
-    return text + "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+    text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(type(exc), exc))
+    return text.replace(SUBMISSION + os.sep, "").rstrip()
 
 
 def import_student(module):

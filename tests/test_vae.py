@@ -8,6 +8,8 @@ import math
 
 import torch
 
+from autograder.testing import expect_close
+
 
 # ---- reparameterize -----------------------------------------------------------------------------
 
@@ -20,36 +22,33 @@ def test_reparameterize_returns_the_latent_shape(worker):
 def test_reparameterize_uses_the_given_noise(worker):
     mu, logvar, eps = torch.randn(16, 3), torch.randn(16, 3), torch.randn(16, 3)
     z = worker.call("vae.reparameterize", mu, logvar, eps=eps)
-    torch.testing.assert_close(z, mu + eps * torch.exp(0.5 * logvar),
-                               msg="z should be mu + eps * exp(0.5 * logvar) with the eps passed in")
+    expect_close(z, mu + eps * torch.exp(0.5 * logvar), hint="z should be mu + eps * exp(0.5 * logvar) with the eps passed in")
 
 
 def test_reparameterize_gradients_are_one_and_half_z_minus_mu(worker):
     mu, logvar = torch.randn(64, 4), torch.randn(64, 4)
     r = worker.probe("vae.reparameterize_grads", mu=mu, logvar=logvar)
-    torch.testing.assert_close(r["dmu"], torch.ones_like(mu), msg="dz/dmu should be 1")
-    torch.testing.assert_close(r["dlogvar"], 0.5 * (r["z"] - mu),
-                               msg="dz/dlogvar should be 0.5 * eps * std = 0.5 * (z - mu)")
+    expect_close(r["dmu"], torch.ones_like(mu), hint="dz/dmu should be 1")
+    expect_close(r["dlogvar"], 0.5 * (r["z"] - mu), hint="dz/dlogvar should be 0.5 * eps * std = 0.5 * (z - mu)")
 
 
 # ---- gaussian_kl --------------------------------------------------------------------------------
 
 def test_gaussian_kl_is_zero_for_the_prior(worker):
     kl = worker.call("vae.gaussian_kl", torch.zeros(5, 8), torch.zeros(5, 8))
-    torch.testing.assert_close(kl, torch.zeros(5))
+    expect_close(kl, torch.zeros(5))
 
 
 def test_gaussian_kl_is_half_per_dimension_at_unit_mean(worker):
     # KL(N(1, 1) || N(0, 1)) = 0.5 per dimension; 8 dimensions summed give 4.
     kl = worker.call("vae.gaussian_kl", torch.ones(5, 8), torch.zeros(5, 8))
-    torch.testing.assert_close(kl, torch.full((5,), 4.0),
-                               msg="expected 0.5 per latent dimension, summed (not averaged) over them")
+    expect_close(kl, torch.full((5,), 4.0), hint="expected 0.5 per latent dimension, summed (not averaged) over them")
 
 
 def test_gaussian_kl_of_a_wider_gaussian(worker):
     # KL(N(0, e^2) || N(0, 1)) = 0.5 * (e^2 - 1 - 2) per dimension.
     kl = worker.call("vae.gaussian_kl", torch.zeros(2, 3), torch.full((2, 3), 2.0))
-    torch.testing.assert_close(kl, torch.full((2,), 3 * 0.5 * (math.exp(2.0) - 3.0)))
+    expect_close(kl, torch.full((2,), 3 * 0.5 * (math.exp(2.0) - 3.0)))
 
 
 def test_gaussian_kl_is_never_negative(worker):
@@ -62,8 +61,7 @@ def test_gaussian_kl_is_never_negative(worker):
 
 def test_bernoulli_nll_at_one_half_is_d_log_2(worker):
     nll = worker.call("vae.bernoulli_nll", torch.full((4, 64), 0.5), torch.rand(4, 64).round())
-    torch.testing.assert_close(nll, torch.full((4,), 64 * math.log(2)),
-                               msg="expected the cross-entropy summed (not averaged) over the 64 pixels")
+    expect_close(nll, torch.full((4,), 64 * math.log(2)), hint="expected the cross-entropy summed (not averaged) over the 64 pixels")
 
 
 def test_bernoulli_nll_is_finite_at_saturated_probabilities(worker):
@@ -81,7 +79,7 @@ def test_vae_loss_at_known_values(worker):
     loss = worker.call("vae.vae_loss", x_recon, x, mu, logvar, beta=3.0)
     assert loss.dim() == 0, "the loss is a scalar: the batch mean"
     # nll = D ln 2 per example for any x at 0.5; KL = 0.5 per dimension.
-    torch.testing.assert_close(loss, torch.tensor(D * math.log(2) + 3.0 * 0.5 * L))
+    expect_close(loss, torch.tensor(D * math.log(2) + 3.0 * 0.5 * L))
 
 
 # ---- the model ----------------------------------------------------------------------------------
@@ -104,10 +102,10 @@ def test_sample_and_interpolate(worker):
     r = worker.probe("vae.sample_and_interpolate", input_dim=64, hidden_dim=32, latent_dim=2,
                      n=6, z=z, x_a=x_a, x_b=x_b, steps=5)
     assert r["drawn"].shape == (6, 64)
-    torch.testing.assert_close(r["given"], r["decode_z"], msg="sample(model, n, z) should decode z as given")
+    expect_close(r["given"], r["decode_z"], hint="sample(model, n, z) should decode z as given")
     assert r["path"].shape == (5, 64)
-    torch.testing.assert_close(r["path"][0], r["decode_mu_a"], msg="the path starts at decode(mu_a)")
-    torch.testing.assert_close(r["path"][-1], r["decode_mu_b"], msg="the path ends at decode(mu_b)")
+    expect_close(r["path"][0], r["decode_mu_a"], hint="the path starts at decode(mu_a)")
+    expect_close(r["path"][-1], r["decode_mu_b"], hint="the path ends at decode(mu_b)")
 
 
 def test_iwae_bound_shape_and_sign(worker):

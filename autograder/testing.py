@@ -1,0 +1,16 @@
+"""Assertions for tests (public and hidden) that keep the expected-versus-got detail.
+
+`torch.testing.assert_close(..., msg="...")` REPLACES torch's message (shapes, mismatched
+elements, greatest difference) with yours. `expect_close` keeps torch's and adds a hint:
+
+    expect_close(kl, torch.full((5,), 4.0), hint="summed, not averaged, over latent dims")
+"""
+import torch
+
+
+def expect_close(actual, expected, hint="", **tolerances):
+    """assert_close with torch's own report, followed by `hint` (the likely mistake)."""
+    if not isinstance(actual, torch.Tensor):
+        raise AssertionError(f"expected a tensor, got {type(actual).__name__}: {actual!r:.200}"
+                             + (f"\nHint: {hint}" if hint else ""))
+    torch.testing.assert_close(actual, expected, msg=lambda m: f"{m}\nHint: {hint}" if hint else m, **tolerances)

@@ -1,0 +1,86 @@
+"""`python -m autograder verify`: the grader is right about the code we know the answer for.
+
+1. The reference (solutions/) scores full marks.
+2. The generated starter scores zero, and every test fails with NotImplementedError, nothing else.
+3. Every catalogued mutant (autograder/hidden/mutants/) loses points.
+4. starter/ is in sync with solutions/, and the student release contains no solution or hidden text.
+
+Prints a line per check and exits 1 with a list of what failed.
+"""
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import release
+from .grade import GraderError, grade
+from .mutants import load_catalogue, write_mutant
+from .results import load_rubric, rubric_units
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_reference(units):
+    r = grade(ROOT / "solutions", units)
+    bad = [f"reference fails {t.name}: {t.output.strip().splitlines()[0] if t.output.strip() else t.status}"
+           for t in r.tests if t.status != "passed"]
+    return bad, f"reference: {r.score:.1f} / {r.max_score:.1f} in {r.seconds:.1f} s"
+
+
+def check_starter(units):
+    r = grade(ROOT / "starter", units)
+    bad = [f"starter passes {t.name} (a test that cannot fail?)" for t in r.tests if t.status == "passed"]
+    bad += [f"starter fails {t.name} with {t.error_type or t.status}, not NotImplementedError"
+            for t in r.tests if t.status != "passed" and t.error_type != "NotImplementedError"]
+    return bad, f"starter: {r.score:.1f} / {r.max_score:.1f}"
+
+
+def check_mutant(unit, mutant):
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{mutant.name}-") as tmp:
+        try:
+            write_mutant(mutant, tmp)
+        except ValueError as exc:
+            return False, str(exc)
+        r = grade(tmp, [unit], first_failure=True)
+    failed = [t for t in r.tests if t.status != "passed"]
+    if not failed:
+        return False, f"{unit}/{mutant.name}: NOT caught (full marks) - {mutant.hint}"
+    return True, f"{unit}/{mutant.name}: caught by {failed[0].name.split('::')[-1]} ({failed[0].status})"
+
+
+def main(args):
+    t0 = time.perf_counter()
+    rubric = load_rubric()
+    units = [u.strip() for u in args.units.split(",")] if args.units else rubric_units(rubric)
+    units = [u for u in units if (ROOT / "tests" / f"test_{u}.py").exists()]
+    problems = []
+    try:
+        for check in (check_reference, check_starter):
+            bad, line = check(units)
+            print(line, flush=True)
+            problems += bad
+        jobs = [(u, m) for u in units for m in load_catalogue(u)]
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for caught, line in pool.map(lambda um: check_mutant(*um), jobs):
+                print(("  " if caught else "! ") + line, flush=True)
+                if not caught:
+                    problems.append(line)
+        print(f"mutants: {sum(1 for _ in jobs)} graded", flush=True)
+    except GraderError as exc:
+        problems.append(f"grader error: {exc}")
+    stale = release.stale_starter_files()
+    problems += [f"starter/genlab/{p}" for p in stale]
+    if not args.skip_release:
+        with tempfile.TemporaryDirectory(prefix="genlab-release-") as tmp:
+            out = release.build_release(Path(tmp) / "release")
+            leaks = release.leaks(out)
+            problems += [f"release leak: {p}" for p in leaks]
+            print(f"release: {'clean' if not leaks else f'{len(leaks)} leak(s)'}")
+    print(f"verify finished in {time.perf_counter() - t0:.0f} s")
+    if problems:
+        print(f"\nverify FAILED ({len(problems)}):")
+        print("\n".join(f"  - {p}" for p in problems))
+        return 1
+    print("verify passed")
+    return 0
