@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all}"""
+"""python -m autograder {release, grade, verify, grade-all, ci}"""
 import argparse
 import sys
 
@@ -31,6 +31,10 @@ def main(argv=None):
     p.add_argument("--out", default="gradebook")
     p.add_argument("--units", default=None)
 
+    # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
+    from .ci import add_parser as add_ci_parser
+    add_ci_parser(sub)
+
     args = parser.parse_args(argv)
     if args.command == "release":
         from . import release
@@ -44,6 +48,9 @@ def main(argv=None):
     if args.command == "grade-all":
         from . import grade_all
         return grade_all.main(args)
+    if args.command == "ci":
+        from . import ci
+        return ci.main(args)
     return 2
 
 

@@ -78,6 +78,19 @@ class Results:
             "projects": [asdict(p) for p in self.projects],
         }
 
+    @classmethod
+    def from_json(cls, doc):
+        """The inverse of to_json: a report written earlier (CI steps, the regrade) read back."""
+        def make(kind, d):
+            return kind(**{k: v for k, v in d.items() if k in kind.__dataclass_fields__})
+        return cls(score=doc["score"], max_score=doc["max_score"],
+                   tests=[make(TestResult, t) for t in doc.get("tests", [])],
+                   checklist=[make(ChecklistResult, c) for c in doc.get("checklist", [])],
+                   projects=[make(ProjectResult, p) for p in doc.get("projects", [])],
+                   submission=doc.get("submission", ""), units=doc.get("units", []),
+                   hidden_graded=doc.get("hidden_graded", False), isolation=doc.get("isolation", ""),
+                   seed=doc.get("seed"), seconds=doc.get("seconds", 0.0), notices=doc.get("notices", []))
+
 
 def load_rubric(path=RUBRIC):
     with open(path, "rb") as f:

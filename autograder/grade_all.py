@@ -1,0 +1,330 @@
+"""`python -m autograder grade-all SUBMISSIONS_DIR [--jobs N] [--out DIR] [--units ...]`: the instructor's regrade.
+
+Every subfolder of SUBMISSIONS_DIR is one student (a clone of their repository, or an unpacked
+upload) holding `genlab/` directly or `starter/genlab/`. For each student:
+
+1. the submission is pinned: its `genlab/` is copied (regular files only: symbolic links are
+   dropped, never followed) into the output folder and fingerprinted (sha256 of the copy), and the
+   commit is read from `.git` when there is one (without running git in the student's repository);
+2. the copy is graded by `python -m autograder grade --format json` in its own subprocess, with
+   this repository's tests, hidden suites and rubric (nothing of the student's but `genlab/`), and
+   one seed for the whole batch so every student gets the same fresh inputs;
+3. a per-student wall-clock limit ends a grading that runs away (its whole process group is
+   killed), so one student's hang or crash never stops the batch.
+
+Writes to --out (default `gradebook/`):
+
+    gradebook.csv        student, per-unit scores, checklist items (1/0), projects (1/0), total, ...
+    reports/<student>.md, reports/<student>.json   one report per student
+    submissions/<student>/genlab/                  the pinned copy that was graded
+    logs/<student>.log   the grader's output, for grader failures only
+    failures.md          failures that were the grader's, not the student's (there should be none)
+    summary.json         counts, seed, timing
+
+Exit status: 0 when every student was graded (whatever the scores), 3 when the grader failed for
+at least one (their rows are marked and left without a total: regrade them, do not record a zero).
+
+Defaults that have no flag yet: GENLAB_GRADE_ALL_TIMEOUT (seconds per student, default 2400),
+GENLAB_GRADE_ALL_SEED (default: drawn fresh), GENLAB_GRADE_ALL_PUBLIC_ONLY=1 (skip hidden suites:
+for quick checks only, never for official grades).
+"""
+import concurrent.futures
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TIMEOUT_S = 2400        # above the judge's own 1800 s limit: normally the judge stops first
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def find_submission(folder):
+    """The folder that holds the student's `genlab/` package, or None."""
+    folder = Path(folder)
+    for candidate in (folder, folder / "starter"):
+        pkg = candidate / "genlab"
+        if pkg.is_dir() and not pkg.is_symlink() and not candidate.is_symlink():
+            return candidate
+    return None
+
+
+def snapshot(package_parent, dest):
+    """Copy `package_parent/genlab` to `dest/genlab`: regular files only, no links, no caches.
+    Returns (sha256 fingerprint of what was copied, notes about what was left out)."""
+    src = Path(package_parent) / "genlab"
+    dest = Path(dest)
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "genlab").mkdir(parents=True)
+    digest, notes = hashlib.sha256(), []
+    for dirpath, dirnames, filenames in os.walk(src):
+        keep = []
+        for d in sorted(dirnames):
+            if (Path(dirpath) / d).is_symlink():
+                notes.append(f"ignored the symbolic link genlab/{(Path(dirpath) / d).relative_to(src).as_posix()}")
+            elif d != "__pycache__":
+                keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            rel = p.relative_to(src).as_posix()
+            if p.is_symlink():
+                notes.append(f"ignored the symbolic link genlab/{rel} (links are not followed)")
+                continue
+            if not p.is_file() or name.endswith((".pyc", ".pyo")):
+                continue
+            if p.stat().st_size > MAX_FILE_BYTES:
+                notes.append(f"ignored genlab/{rel}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+                continue
+            data = p.read_bytes()
+            digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+            out = dest / "genlab" / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+    return digest.hexdigest(), notes
+
+
+def git_commit(folder):
+    """HEAD's commit id read straight from .git (never runs git inside a student's repository)."""
+    git = Path(folder) / ".git"
+    try:
+        if git.is_file():  # a worktree or submodule: "gitdir: PATH"
+            git = (Path(folder) / git.read_text().split(":", 1)[1].strip()).resolve()
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref:"):
+            return head if re.fullmatch(r"[0-9a-f]{40,64}", head) else ""
+        ref = head.split(":", 1)[1].strip()
+        if (git / ref).is_file():
+            return (git / ref).read_text().strip()
+        packed = git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                parts = line.split()
+                if len(parts) == 2 and parts[1] == ref:
+                    return parts[0]
+    except (OSError, IndexError, ValueError):
+        pass
+    return ""
+
+
+def _safe_name(name):
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "student"
+
+
+def grade_command(submission, json_out, units=None, public_only=False, seed=None):
+    cmd = [sys.executable, "-m", "autograder", "grade", "--submission", str(submission),
+           "--format", "json", "--out", str(json_out)]
+    if units:
+        cmd += ["--units", ",".join(units)]
+    if public_only:
+        cmd += ["--public-only"]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    return cmd
+
+
+def _child_env():
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.setdefault("OMP_NUM_THREADS", "1")   # N graders on N cores: one thread each is fastest
+    env.setdefault("MKL_NUM_THREADS", "1")
+    return env
+
+
+def run_with_timeout(cmd, timeout, cwd=ROOT):
+    """Run `cmd` in its own process group; kill the whole group when it runs past `timeout`.
+    Returns (exit status or None on timeout, combined output tail)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=_child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        return proc.returncode, out.decode(errors="replace")[-20000:]
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        out, _ = proc.communicate()
+        return None, out.decode(errors="replace")[-20000:]
+
+
+def grade_student(name, folder, out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S,
+                  command=None):
+    """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout."""
+    from . import reports
+    from .results import Results
+
+    t0 = time.perf_counter()
+    safe = _safe_name(name)
+    rec = {"student": name, "file": safe, "status": "", "results": None, "message": "", "notes": [],
+           "commit": git_commit(folder), "fingerprint": "", "seconds": 0.0}
+    parent = find_submission(folder)
+    if parent is None:
+        rec.update(status="no-submission", message="no genlab/ package (looked in genlab/ and starter/genlab/)")
+        (out / "reports" / f"{safe}.md").write_text(f"# {name}\n\nNo submission: {rec['message']}.\n")
+        rec["seconds"] = time.perf_counter() - t0
+        return rec
+    pinned = out / "submissions" / safe
+    rec["fingerprint"], rec["notes"] = snapshot(parent, pinned)
+    json_out = out / "reports" / f"{safe}.json"
+    json_out.unlink(missing_ok=True)
+    cmd = (command or grade_command)(pinned, json_out, units, public_only, seed)
+    code, log = run_with_timeout(cmd, timeout)
+    rec["seconds"] = time.perf_counter() - t0
+    doc = None
+    if code == 0 and json_out.is_file():
+        try:
+            doc = json.loads(json_out.read_text())
+        except ValueError:
+            doc = None
+    if doc is None:
+        rec["status"] = "timeout" if code is None else "grader-error"
+        rec["message"] = (f"grading did not finish within {timeout:g} s" if code is None else
+                          f"the grader exited with status {code}" + ("" if code else " but wrote no readable report"))
+        (out / "logs").mkdir(exist_ok=True)
+        (out / "logs" / f"{safe}.log").write_text(" ".join(map(str, cmd)) + "\n\n" + log)
+        return rec
+    doc.setdefault("notices", []).extend(rec["notes"])
+    doc["student"], doc["commit"], doc["fingerprint"] = name, rec["commit"], rec["fingerprint"]
+    json_out.write_text(json.dumps(doc, indent=1) + "\n")
+    results = Results.from_json(doc)
+    (out / "reports" / f"{safe}.md").write_text(f"# {name}\n\n" + reports.markdown(results))
+    rec.update(status="graded", results=doc)
+    return rec
+
+
+def list_students(submissions_dir):
+    return sorted((p for p in Path(submissions_dir).iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+def gradebook_columns(rubric, units):
+    checklist = [c["id"] for c in rubric["checklist"]]
+    projects = [p["id"] for p in rubric["project"]]
+    return (["student"] + [f"unit:{u}" for u in units] + [f"checklist:{c}" for c in checklist]
+            + [f"project:{p}" for p in projects]
+            + ["projects_completed", "total", "max_score", "percent", "status", "hidden_graded", "isolation",
+               "seconds", "commit", "fingerprint", "notes"])
+
+
+def gradebook_row(rec, rubric, units):
+    row = {"student": rec["student"], "status": rec["status"], "commit": rec["commit"],
+           "fingerprint": rec["fingerprint"][:16], "seconds": f"{rec['seconds']:.1f}",
+           "notes": "; ".join(filter(None, [rec["message"], *rec["notes"]]))}
+    doc = rec["results"]
+    if rec["status"] == "no-submission":
+        row.update({f"unit:{u}": 0 for u in units}, total=0, projects_completed=0)
+        return row
+    if doc is None:
+        return row  # a grader failure: no score at all, so nobody records a zero by mistake
+    per_unit = {}
+    for t in doc["tests"]:
+        per_unit[t["unit"]] = per_unit.get(t["unit"], 0.0) + t["score"]
+    for u in units:
+        row[f"unit:{u}"] = round(per_unit[u], 2) if u in per_unit else ""
+    for c in doc["checklist"]:
+        row[f"checklist:{c['id']}"] = int(c["passed"]) if c["graded"] else ""
+    for p in doc["projects"]:
+        row[f"project:{p['id']}"] = int(p["passed"]) if p["graded"] else ""
+    row.update(projects_completed=sum(p["passed"] for p in doc["projects"]), total=round(doc["score"], 2),
+               max_score=round(doc["max_score"], 2),
+               percent=round(100 * doc["score"] / doc["max_score"], 1) if doc["max_score"] else "",
+               hidden_graded=int(bool(doc.get("hidden_graded"))), isolation=(doc.get("isolation") or "").split(":")[0])
+    return row
+
+
+def write_failures(out, records, seconds):
+    failures = [r for r in records if r["status"] in ("grader-error", "timeout")]
+    lines = ["# Grader failures", ""]
+    if not failures:
+        lines.append(f"None: all {len(records)} submissions were graded to completion ({seconds:.1f} s).")
+    else:
+        lines.append(f"{len(failures)} of {len(records)} submissions could not be graded: the fault is the "
+                     "grader's or the machine's, not the student's. Their rows have no total; fix and regrade them.")
+        lines.append("")
+        for r in failures:
+            lines.append(f"- **{r['student']}** ({r['status']}): {r['message']}; log: logs/{r['file']}.log")
+    (out / "failures.md").write_text("\n".join(lines) + "\n")
+    return failures
+
+
+def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=False, seed=None,
+              timeout=DEFAULT_TIMEOUT_S, command=None):
+    """Grade every student folder; write the gradebook, the reports and the failure summary."""
+    from .results import load_rubric, rubric_units
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    submissions_dir = Path(submissions_dir).resolve()
+    if not submissions_dir.is_dir():
+        raise FileNotFoundError(f"{submissions_dir} is not a folder of submissions")
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    out = out.resolve()
+    rubric = load_rubric()
+    units = list(units) if units else rubric_units(rubric)
+    seed = random.SystemRandom().getrandbits(31) if seed is None else seed
+    students = list_students(submissions_dir)
+    names = [_safe_name(s.name) for s in students]
+    clashes = {n for n in names if names.count(n) > 1}
+    if clashes:
+        raise ValueError(f"student folder names that clash once made safe for file names: {sorted(clashes)}")
+    records = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command): s
+                   for s in students}
+        for fut in concurrent.futures.as_completed(futures):
+            s = futures[fut]
+            try:
+                rec = fut.result()
+            except Exception as exc:  # a bug here must not cost the other students their grades
+                rec = {"student": s.name, "file": _safe_name(s.name), "status": "grader-error", "results": None,
+                       "message": f"{type(exc).__name__}: {exc}", "notes": [], "commit": "", "fingerprint": "",
+                       "seconds": 0.0}
+            records.append(rec)
+            doc = rec["results"]
+            score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
+            print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
+    records.sort(key=lambda r: r["student"])
+    columns = gradebook_columns(rubric, units)
+    with open(out / "gradebook.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for rec in records:
+            writer.writerow(gradebook_row(rec, rubric, units))
+    seconds = time.perf_counter() - t0
+    failures = write_failures(out, records, seconds)
+    summary = {"submissions": len(records), "graded": sum(r["status"] == "graded" for r in records),
+               "no_submission": [r["student"] for r in records if r["status"] == "no-submission"],
+               "grader_failures": [{"student": r["student"], "status": r["status"], "message": r["message"]}
+                                   for r in failures],
+               "jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "seconds": round(seconds, 2)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
+def main(args):
+    units = [u.strip() for u in args.units.split(",")] if args.units else None
+    timeout = float(getattr(args, "timeout", None) or os.environ.get("GENLAB_GRADE_ALL_TIMEOUT") or DEFAULT_TIMEOUT_S)
+    seed = getattr(args, "seed", None)
+    if seed is None and os.environ.get("GENLAB_GRADE_ALL_SEED"):
+        seed = int(os.environ["GENLAB_GRADE_ALL_SEED"])
+    public_only = bool(getattr(args, "public_only", False)) or os.environ.get("GENLAB_GRADE_ALL_PUBLIC_ONLY") == "1"
+    try:
+        summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"grade-all: {exc}", file=sys.stderr)
+        return 2
+    n_fail = len(summary["grader_failures"])
+    print(f"graded {summary['graded']} of {summary['submissions']} submissions in {summary['seconds']:.1f} s "
+          f"with {summary['jobs']} job(s), seed {summary['seed']}"
+          + (" (PUBLIC TESTS ONLY)" if public_only else "")
+          + f"; grader failures: {n_fail}; gradebook: {Path(args.out) / 'gradebook.csv'}")
+    return 3 if n_fail else 0
