@@ -1,0 +1,42 @@
+"""Hidden worker-side probes for unit 05: gradients through the student's attention and block.
+
+The forward probes (mha_forward, layer_norm_forward, feed_forward_forward, block_forward) live in
+tests/probes/transformer.py and are shared with the public tests.
+"""
+
+
+def _build(genlab, cls_name, args, state_dict):
+    # The same loader as tests/probes/transformer.py (probe files cannot import each other).
+    module = getattr(genlab.transformer, cls_name)(*args)
+    result = module.load_state_dict(state_dict, strict=False)
+    if result.unexpected_keys:
+        have = sorted(name for name, _ in module.named_parameters())
+        raise AttributeError(
+            f"{cls_name} has no parameter(s) {result.unexpected_keys}; the tests load weights by "
+            f"the names in the docstring. Your {cls_name}'s parameters are: {have}")
+    return module
+
+
+def attention_grads(genlab, q, k, v, grad_out, mask=None):
+    """scaled_dot_product_attention(q, k, v, mask), back-propagated from `grad_out`."""
+    q, k, v = q.clone().requires_grad_(), k.clone().requires_grad_(), v.clone().requires_grad_()
+    out = genlab.transformer.scaled_dot_product_attention(q, k, v, mask=mask)
+    out.backward(grad_out)
+    return {"out": out, "dq": q.grad, "dk": k.grad, "dv": v.grad}
+
+
+def layer_norm_grads(genlab, d_model, x, grad_out, state_dict, eps=1e-5):
+    """LayerNorm(d_model, eps)(x) back-propagated from `grad_out`: grads of x, weight and bias."""
+    ln = _build(genlab, "LayerNorm", (d_model, eps), state_dict)
+    x = x.clone().requires_grad_()
+    ln(x).backward(grad_out)
+    return {"dx": x.grad, "dweight": ln.weight.grad, "dbias": ln.bias.grad}
+
+
+def block_grads(genlab, d_model, n_heads, d_ff, x, grad_out, state_dict, mask=None):
+    """TransformerBlock(...)(x, mask) back-propagated from `grad_out`: the gradient of every
+    parameter (None where none arrived) and of x."""
+    block = _build(genlab, "TransformerBlock", (d_model, n_heads, d_ff), state_dict)
+    x = x.clone().requires_grad_()
+    block(x, mask=mask).backward(grad_out)
+    return {"dx": x.grad, "grads": {name: p.grad for name, p in block.named_parameters()}}
