@@ -1,0 +1,33 @@
+"""Every notebook in assignments/ executes top to bottom against the reference, within a minute."""
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "assignments").glob("*.ipynb"))
+LIMIT_S = 60  # the promise to instructors: each notebook runs in under a minute on a 2-core CPU
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_against_the_reference(path, monkeypatch):
+    monkeypatch.setenv("GENLAB_IMPL", str(ROOT / "solutions"))
+    monkeypatch.setenv("GENLAB_PROGRESS", "0")
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.perf_counter()
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - t0
+    assert seconds < LIMIT_S * (3 if os.environ.get("GENLAB_SLOW_MACHINE") else 1), \
+        f"{path.name} took {seconds:.0f} s to execute (limit {LIMIT_S} s)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs_and_has_a_written_answer(path):
+    nb = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "clear outputs before committing"
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded and all(c.cell_type == "markdown" and c.metadata["nbgrader"]["solution"] for c in graded), \
+        "each notebook has a written answer graded by hand"
