@@ -508,7 +508,7 @@ def comment_body(results_doc=None, tamper=None, hidden=None, grader_error=None, 
     extra = []
     block = tamper_markdown(tamper)
     if hidden and hidden.get("notice") and not (hidden.get("fetch") and hidden.get("installed")):
-        extra.append(f"> **Hidden suites:** {hidden['notice']}")
+        extra.append(f"> [!NOTE]\n> {hidden['notice']}")
     if passing is not None and results_doc:
         pct = 100 * results_doc["score"] / results_doc["max_score"] if results_doc.get("max_score") else 0.0
         verdict = "reached" if pct >= passing - 1e-9 else "**not reached**"
@@ -527,8 +527,8 @@ def comment_body(results_doc=None, tamper=None, hidden=None, grader_error=None, 
         rest = ""
     if block:
         parts += [block]
-    if extra:
-        parts += ["\n".join(extra), ""]
+    for e in extra:
+        parts += [e, ""]
     body = "\n".join(parts) + (rest.lstrip("\n") if rest else "")
     return _limit(body)
 

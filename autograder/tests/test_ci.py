@@ -312,7 +312,7 @@ def test_the_report_step_writes_summary_comment_annotations_and_outputs(gh, tmp_
     warn, table = body.index("[!WARNING]"), body.index("| unit | score | tests passed |")
     assert warn < table
     assert "> - `tests/test_vae.py`: changed (restored)" in body
-    assert "**Hidden suites:** Hidden suites not fetched: the secret `GENLAB_HIDDEN_KEY`" in body
+    assert "> [!NOTE]\n> Hidden suites not fetched: the secret `GENLAB_HIDDEN_KEY`" in body
     assert "- [x] Successfully implemented VAEs for data generation" not in body  # 1 of 2 public tests: < 80%
     assert "- [ ] Successfully implemented VAEs for data generation" in body
     assert "### Projects completed: 1 of 5" in body and "- [x] Project 1: VAE digits" in body
