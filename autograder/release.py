@@ -146,17 +146,23 @@ def build_release(out=DEFAULT_OUT):
 
 # ---- the leak check -----------------------------------------------------------------------------
 
-def solution_fingerprints(min_length=25):
-    """Lines of solution code long enough to be telling (comments excluded), except those that
-    also stand outside the regions (provided code is released on purpose)."""
+def _code_lines(text):
+    """Lines stripped of indentation and comments, blank ones dropped, as one string."""
+    return "\n".join(c for c in (line.split("#", 1)[0].strip() for line in text.splitlines()) if c)
+
+
+def solution_fingerprints(min_single=50, min_pair=10):
+    """Telling pieces of solution code: single lines of at least `min_single` characters, and
+    every two consecutive lines (each at least `min_pair` characters) of a region, except what
+    also stands outside the regions (provided code is released on purpose)."""
+    provided = "\n".join(_code_lines(text.decode()) for text in expected_starter().values() if b"\0" not in text)
     prints = set()
-    provided = "\n".join(text.decode() for text in expected_starter().values() if b"\0" not in text)
     for src in SOLUTIONS.rglob("*.py"):
         for region in find_regions(src.read_text(), str(src)):
-            for line in region.lines:
-                code = line.split("#", 1)[0].strip()
-                if len(code) >= min_length and code not in provided:
-                    prints.add(code)
+            lines = _code_lines("".join(region.lines)).splitlines()
+            candidates = [line for line in lines if len(line) >= min_single]
+            candidates += [f"{a}\n{b}" for a, b in zip(lines, lines[1:]) if min(len(a), len(b)) >= min_pair]
+            prints.update(c for c in candidates if c not in provided)
     return prints
 
 
@@ -191,8 +197,9 @@ def leaks(out):
         if BEGIN in text or END in text:
             if not rel.startswith("autograder/"):  # the engine names the markers; that is no leak
                 problems.append(f"{rel}: contains a solution marker")
-        for fp in prints:
-            if fp in text:
+        code = _code_lines(text)
+        for fp in sorted(prints):
+            if fp in code:
                 problems.append(f"{rel}: contains solution code: {fp!r}")
     return problems
 

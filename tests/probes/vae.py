@@ -31,15 +31,14 @@ def sample_and_interpolate(genlab, input_dim, hidden_dim, latent_dim, n, z, x_a,
     """sample() with and without given z, and interpolate() with its endpoints decoded directly."""
     model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
     with torch.no_grad():
-        mu_a, _ = model.encode(x_a.reshape(1, -1))
-        mu_b, _ = model.encode(x_b.reshape(1, -1))
+        ends, _ = model.encode(torch.stack([x_a, x_b]))   # the two encoded means
         return {
             "drawn": genlab.vae.sample(model, n),
             "given": genlab.vae.sample(model, n, z=z),
             "decode_z": model.decode(z),
             "path": genlab.vae.interpolate(model, x_a, x_b, steps),
-            "decode_mu_a": model.decode(mu_a)[0],
-            "decode_mu_b": model.decode(mu_b)[0],
+            "decode_mu_a": model.decode(ends)[0],
+            "decode_mu_b": model.decode(ends)[1],
         }
 
 
