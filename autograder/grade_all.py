@@ -215,10 +215,15 @@ def gradebook_columns(rubric, units):
                "seconds", "commit", "fingerprint", "notes"])
 
 
+def _cell(text):
+    """A spreadsheet must not read a folder name or a note as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def gradebook_row(rec, rubric, units):
-    row = {"student": rec["student"], "status": rec["status"], "commit": rec["commit"],
+    row = {"student": _cell(rec["student"]), "status": rec["status"], "commit": rec["commit"],
            "fingerprint": rec["fingerprint"][:16], "seconds": f"{rec['seconds']:.1f}",
-           "notes": "; ".join(filter(None, [rec["message"], *rec["notes"]]))}
+           "notes": _cell("; ".join(filter(None, [rec["message"], *rec["notes"]])))}
     doc = rec["results"]
     if rec["status"] == "no-submission":
         row.update({f"unit:{u}": 0 for u in units}, total=0, projects_completed=0)

@@ -298,3 +298,9 @@ def test_the_submissions_used_here_are_what_they_claim(tmp_path):
         compile((tmp_path / "erin_syntax_error" / "starter" / "genlab" / "vae.py").read_text(), "vae.py", "exec")
     assert textwrap.dedent(HOSTILE_VAE)  # compiles as Python below
     compile(HOSTILE_VAE % {"root": ROOT}, "vae.py", "exec")
+
+
+def test_a_folder_name_is_never_read_as_a_spreadsheet_formula():
+    rec = {"student": "=HYPERLINK(\"x\")", "status": "no-submission", "commit": "", "fingerprint": "", "seconds": 0.0,
+           "message": "", "notes": [], "results": None}
+    assert grade_all.gradebook_row(rec, None, ["vae"])["student"] == "'=HYPERLINK(\"x\")"
