@@ -30,6 +30,9 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--out", default="gradebook")
     p.add_argument("--units", default=None)
+    p.add_argument("--timeout", type=float, default=None, help="seconds per student before the grade is abandoned")
+    p.add_argument("--seed", type=int, default=None, help="one seed for the whole batch (default: fresh)")
+    p.add_argument("--public-only", action="store_true", help="skip the hidden suites")
 
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
     from .ci import add_parser as add_ci_parser

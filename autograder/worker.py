@@ -136,6 +136,12 @@ class _Tail:
             return b"".join(self.buffer)[-self.limit:].decode("utf-8", "replace")
 
 
+def _not_submitted(folder, names):
+    """What staging leaves out: caches, and symbolic links (a link to ../../solutions/genlab/vae.py
+    must not be graded as the student's work, wherever the reference happens to lie)."""
+    return {n for n in names if n == "__pycache__" or n.endswith(".pyc") or os.path.islink(os.path.join(folder, n))}
+
+
 class SandboxWorker:
     """Student code in an isolated subprocess; restarted on demand after it dies."""
 
@@ -161,7 +167,7 @@ class SandboxWorker:
         sub = staged / "submission" / "genlab"
         src = self.submission_dir / "genlab"
         if src.is_dir():
-            shutil.copytree(src, sub, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), symlinks=False)
+            shutil.copytree(src, sub, ignore=_not_submitted)
         else:
             sub.mkdir(parents=True)  # no package: every import fails with a clear message
         for i, d in enumerate(self.probe_dirs):
