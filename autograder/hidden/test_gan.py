@@ -359,9 +359,15 @@ def test_training_on_eight_gaussians_covers_the_modes(worker):
     """3,000 train_steps (Adam 1e-3, batch 128) of a 64-unit MLP GAN on the eight-Gaussians ring.
 
     Passes when >= 7 of the 8 modes each hold >= 1% of 2,000 samples within 0.3 (3 std) of the
-    centre, and >= 50% of all samples are that close to some centre. Calibrated on the reference
-    over 100 seeds (autograder/hidden/calibration/gan_eight_gaussians.py and .txt): see the .txt
-    for the observed minima and the estimated false-failure rate.
+    centre, and >= 50% of all samples are that close to some centre.
+
+    Calibration (autograder/hidden/calibration/gan_eight_gaussians.py, result in the .txt next to
+    it): the reference passed 100 of 100 seeds, all with 8 of 8 modes; the worst seed still had 70%
+    of its samples near a mode (mean 83%, sd 3%) and >= 65 samples in its second-emptiest mode
+    (failing needs < 20 in two modes). The thresholds sit 11 sd (near fraction) and 14 sd (log of
+    the second-emptiest mode's count) below the means, so the false-failure rate is estimated far
+    below 1e-4 (normal / log-normal tails < 1e-20, not to be taken literally; the distribution-free
+    bound from 0 failures in 100 seeds is only 3% at 95% confidence).
     """
     cov = eight_gaussians_coverage(worker)
     modes, near = cov["modes"], cov["near"]
