@@ -210,3 +210,13 @@ def test_syntax_error_fails_its_unit_with_file_and_line_and_other_units_are_grad
     others = [t for t in r.tests if t.unit != "vae"]
     if len(units) > 1:
         assert others and all(t.status == "passed" for t in others)
+
+
+def test_a_symbolic_link_to_the_reference_is_not_graded_as_the_students_work(tmp_path):
+    sub = submission(tmp_path, base="starter")
+    vae = sub / "genlab" / "vae.py"
+    vae.unlink()
+    vae.symlink_to(ROOT / "solutions" / "genlab" / "vae.py")
+    r = grade_vae(sub)
+    assert r.score == 0
+    assert all("could not be imported" in t.output for t in r.tests)
