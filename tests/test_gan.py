@@ -34,7 +34,9 @@ def test_generator_output_shape_and_range(worker):
 
 
 def test_discriminator_returns_one_logit_per_example(worker):
-    x = 3.0 * torch.randn(16, 1, 8, 8)
+    # Large inputs make the (piecewise-linear) network's logits large, of either sign: over 5,000
+    # random initialisations of the reference, at least 11 of the 16 fell outside (0, 1).
+    x = 100.0 * torch.randn(16, 1, 8, 8)
     r = worker.probe("gan.discriminator_forward", in_shape=(1, 8, 8), x=x)
     out = r["out"]
     assert out.shape == (16, 1), f"Discriminator((1, 8, 8)) must return logits of shape (B, 1) = (16, 1), got {tuple(out.shape)}"

@@ -46,6 +46,8 @@ def discriminator_trace(genlab, in_shape, x):
 
 
 def _mlp(*sizes):
+    # Default-initialised; the same layout as mlp_from_state in tests/probes/gan.py (probe files
+    # cannot import each other).
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(n_in, n_out))
