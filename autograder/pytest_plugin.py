@@ -43,6 +43,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # Small models on few cores: one thread was ~5x faster than the default for a small MLP (and
+    # the in-process LocalWorker runs training probes in this process).
+    torch.set_num_threads(1)
     seed = config.getoption("--genlab-seed", default=None)
     config._genlab_seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     config._genlab_results = {}
