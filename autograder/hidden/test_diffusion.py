@@ -607,7 +607,7 @@ PROJECT = dict(steps=2000, batch=256, T=100, hidden=128, time_dim=32, lr=5e-3, n
 NEAR = 0.3            # "near a mode": within 3 standard deviations (std = 0.1) of its centre
 MIN_PER_MODE = 20     # a mode is covered when >= 1% of the samples (8% of its fair share) are near it
 MIN_MODES = 7
-MIN_NEAR_FRACTION = 0.6
+MIN_NEAR_FRACTION = 0.5
 
 
 def mode_coverage(samples, centers, radius):
@@ -634,7 +634,7 @@ def test_project_mlp_denoiser_learns_the_eight_gaussians(worker):
     ddpm_loss on the eight-Gaussians ring, cosine schedule T = 100; then 2,000 DDPM samples.
 
     Passes when >= 7 of the 8 modes each hold >= 1% of the samples within 0.3 (3 std) of the
-    centre, and >= 60% of all samples are that close to some centre. Calibrated on the reference
+    centre, and >= 50% of all samples ("most") are that close to some centre. Calibrated on the reference
     over 100 seeds (autograder/hidden/calibration/diffusion_eight_gaussians.py and .txt): see the
     .txt for the observed minima and the estimated false-failure rate.
     """

@@ -119,9 +119,10 @@ class NoiseSchedule:
 def _gather(values, t, x):
     """values[t] for a (B,) long tensor t, shaped (B, 1, ..., 1) to broadcast against x (B, ...).
 
-    A helper for the functions below (not graded on its own): `values` is a (T,) schedule tensor
-    on the CPU, `x` the batch the result will multiply, on any device. For x of shape (B, C, H, W)
-    the result has shape (B, 1, 1, 1).
+    A helper for the functions below, not graded on its own: implement it first (q_sample,
+    predict_x0 and q_posterior all need it), or index the schedule your own way. `values` is a
+    (T,) schedule tensor on the CPU, `x` the batch the result will multiply, on any device. For x
+    of shape (B, C, H, W) the result has shape (B, 1, 1, 1); for flat x (B, D) it is (B, 1).
     """
     ### BEGIN SOLUTION
     out = values.to(x.device)[t.to(x.device)]
