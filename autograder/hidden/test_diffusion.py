@@ -566,13 +566,16 @@ def test_ddim_eta0_is_deterministic_given_x_T(worker):
         f"DDIM with eta = 0 must add no noise: the same x_T must give the same x_0.\n{m_}"))
 
 
-@pytest.mark.parametrize("clip_x0", [None, 1.0])
+@pytest.mark.parametrize("clip_x0", [None, 0.5])
 def test_ddim_with_every_step_matches_reference_given_x_T(worker, clip_x0):
     # steps = T leaves no choice of subsequence, so the result is fixed by x_T. A short schedule
     # (T = 40, betas 1e-3 to 0.2) keeps alpha_bar_{T-1} = 0.02 away from 0; atol 1e-4 covers float32
-    # rounding in another order over 40 steps.
+    # rounding in another order over 40 steps. With clip_x0 = 0.5 and |m_0| >= 1 the clamp acts on
+    # coordinate 0 at every step, not only at the last (where it would not show whether eps_hat
+    # is recomputed).
     betas = torch.linspace(1e-3, 0.2, 40)
     m, s = gaussian_problem()
+    m[0] = (1 + 0.5 * torch.rand(())) * (1 if torch.rand(()) < 0.5 else -1)
     kwargs = dict(betas=betas, m=m, s=s, x_T=torch.randn(64, 4), steps=40, eta=0.0, clip_x0=clip_x0)
     got = worker.probe("diffusion.ddim_from_x_T", **kwargs)["first"]
     want = reference_probe("ddim_from_x_T", **kwargs)["first"]
