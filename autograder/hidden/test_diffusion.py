@@ -637,9 +637,13 @@ def test_project_mlp_denoiser_learns_the_eight_gaussians(worker):
     ddpm_loss on the eight-Gaussians ring, cosine schedule T = 100; then 2,000 DDPM samples.
 
     Passes when >= 7 of the 8 modes each hold >= 1% of the samples within 0.3 (3 std) of the
-    centre, and >= 50% of all samples ("most") are that close to some centre. Calibrated on the reference
-    over 100 seeds (autograder/hidden/calibration/diffusion_eight_gaussians.py and .txt): see the
-    .txt for the observed minima and the estimated false-failure rate.
+    centre, and >= 50% of all samples ("most") are that close to some centre. Calibrated on the
+    reference over 300 seeds (autograder/hidden/calibration/diffusion_eight_gaussians.py and .txt):
+    0 failures; every run covered all 8 modes with >= 173 samples near the emptiest one (bound 20),
+    and the near fraction was 0.886 at worst (mean 0.948, sd 0.010; bound 0.5). False-failure rate:
+    below 1% at 95% confidence from the count alone; the margins (> 40 sd) put it far lower unless
+    training stalls, which never happened at this learning rate (at lr 2e-3 some runs stalled
+    near 0.4, which is why lr is 5e-3).
     """
     r, (modes, near) = project_run(worker)
     assert torch.isfinite(r["samples"]).all(), "the samples contain inf or nan"
