@@ -13,7 +13,6 @@ Both return only plain data (protocol.to_data), so a test behaves the same under
 """
 import collections
 import importlib
-import importlib.util
 import os
 import random
 import select
@@ -27,6 +26,7 @@ import traceback
 from pathlib import Path
 
 from . import protocol, sandbox
+from .probe_loader import ProbeFinder
 
 # Wall-clock limits per worker call (a test may pass its own `timeout=` for a training probe).
 DEFAULT_TIMEOUT_S = float(os.environ.get("GENLAB_CALL_TIMEOUT", "10"))
@@ -69,7 +69,7 @@ class LocalWorker:
         self.probe_dirs = [str(Path(p).resolve()) for p in probe_dirs if Path(p).is_dir()]
         if self.impl_dir not in sys.path:
             sys.path.insert(0, self.impl_dir)
-        self._probes = {}
+        self.probes = ProbeFinder(self.probe_dirs)
 
     def _module(self, module):
         mod = importlib.import_module(f"genlab.{module}")
@@ -78,24 +78,6 @@ class LocalWorker:
             raise RuntimeError(f"genlab.{module} was imported from {origin}, not from {self.impl_dir}: "
                                "run each implementation in its own pytest process")
         return mod
-
-    def _probe(self, target):
-        module, name = _split(target)
-        if module not in self._probes:
-            mods = []
-            for d in self.probe_dirs:
-                for filename in (f"{module}.py", f"{module}_hidden.py"):
-                    path = Path(d) / filename
-                    if path.exists():
-                        spec = importlib.util.spec_from_file_location(f"_local_probes_{len(mods)}_{module}", path)
-                        mod = importlib.util.module_from_spec(spec)
-                        spec.loader.exec_module(mod)
-                        mods.append(mod)
-            self._probes[module] = mods
-        for mod in self._probes[module]:
-            if hasattr(mod, name):
-                return getattr(mod, name)
-        raise LookupError(f"no probe named {target!r}")
 
     def call(self, target, *args, seed=None, timeout=None, **kwargs):
         module, name = _split(target)
@@ -108,7 +90,7 @@ class LocalWorker:
         module, _ = _split(target)
         self._module(module)
         import genlab
-        return protocol.to_data(self._probe(target)(genlab, **kwargs))
+        return protocol.to_data(self.probes.find(target)(genlab, **kwargs))
 
     def close(self):
         pass
@@ -175,7 +157,7 @@ class SandboxWorker:
         grader = staged / "grader"
         grader.mkdir()
         here = Path(__file__).parent
-        for name in ("worker_main.py", "protocol.py"):
+        for name in ("worker_main.py", "protocol.py", "probe_loader.py"):
             shutil.copy2(here / name, grader / name)
         os.chmod(self._root, 0o755)
         for path in staged.rglob("*"):

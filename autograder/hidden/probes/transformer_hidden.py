@@ -3,18 +3,7 @@
 The forward probes (mha_forward, layer_norm_forward, feed_forward_forward, block_forward) live in
 tests/probes/transformer.py and are shared with the public tests.
 """
-
-
-def _build(genlab, cls_name, args, state_dict):
-    # The same loader as tests/probes/transformer.py (probe files cannot import each other).
-    module = getattr(genlab.transformer, cls_name)(*args)
-    result = module.load_state_dict(state_dict, strict=False)
-    if result.unexpected_keys:
-        have = sorted(name for name, _ in module.named_parameters())
-        raise AttributeError(
-            f"{cls_name} has no parameter(s) {result.unexpected_keys}; the tests load weights by "
-            f"the names in the docstring. Your {cls_name}'s parameters are: {have}")
-    return module
+from genlab_probes.transformer import _build  # the public probes' loader, with its messages
 
 
 def attention_grads(genlab, q, k, v, grad_out, mask=None):
