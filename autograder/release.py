@@ -25,7 +25,7 @@ STARTER = ROOT / "starter" / "genlab"
 DEFAULT_OUT = ROOT / "build" / "release"
 
 # What a student receives, relative to the repository (folders are copied whole).
-RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml"]
+RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml", "LICENSE", ".gitignore"]
 NOT_RELEASED = ["autograder/hidden", "autograder/tests", "__pycache__", ".pytest_cache"]
 # Files the student must not change: hashed into MANIFEST.json, checked by the grading workflow.
 PROTECTED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
