@@ -521,7 +521,7 @@ def comment_body(results_doc=None, tamper=None, hidden=None, grader_error=None, 
     else:
         why = grader_error.strip() if grader_error else "an earlier step of the workflow failed before grading"
         parts = [COMMENT_MARKER, "## genlab grade: grading did not complete", "",
-                 "> [!CAUTION]", f"> The grader could not finish, so there is no score for this push. "
+                 "> [!CAUTION]", "> The grader could not finish, so there is no score for this push. "
                  "This is not a judgement of your code: rerun the workflow, and tell your instructor if it "
                  "happens again.", ">", "> ```", *[f"> {line}" for line in why.splitlines()[:30]], "> ```", ""]
         rest = ""

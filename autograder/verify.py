@@ -7,7 +7,6 @@
 
 Prints a line per check and exits 1 with a list of what failed.
 """
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor

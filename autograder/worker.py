@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from pathlib import Path
 
 from . import protocol, sandbox
@@ -291,6 +290,3 @@ class SandboxWorker:
         self._kill()
         shutil.rmtree(self._root, ignore_errors=True)
 
-
-def format_exception_for_report(exc):
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

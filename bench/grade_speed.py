@@ -9,7 +9,6 @@ and of each unit's issue.
 """
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
