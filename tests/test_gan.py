@@ -9,6 +9,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from autograder.testing import expect_close
+
 LN2 = math.log(2.0)
 
 
@@ -74,18 +76,18 @@ def test_discriminator_loss_matches_binary_cross_entropy(worker):
     loss = worker.call("gan.discriminator_loss", real, fake)
     expected = F.binary_cross_entropy(torch.sigmoid(real), torch.ones_like(real)) + \
         F.binary_cross_entropy(torch.sigmoid(fake), torch.zeros_like(fake))
-    torch.testing.assert_close(loss, expected, msg=lambda m: (
+    expect_close(loss, expected, hint=(
         "expected BCE(D(real), 1) + BCE(D(fake), 0), each a batch mean; a loss with the labels "
-        f"swapped, halved, or summed over the batch does not match.\n{m}"))
+        "swapped, halved, or summed over the batch does not match."))
 
 
 def test_wasserstein_losses_are_differences_of_means(worker):
     real, fake = torch.randn(10, 1), torch.randn(6, 1)
     critic = worker.call("gan.wasserstein_critic_loss", real, fake)
     gen = worker.call("gan.wasserstein_generator_loss", fake)
-    torch.testing.assert_close(critic, fake.mean() - real.mean(), msg=lambda m: (
-        f"the critic minimises mean(fake) - mean(real) (a sign flip is the usual mistake).\n{m}"))
-    torch.testing.assert_close(gen, -fake.mean(), msg=lambda m: f"the generator minimises -mean(fake).\n{m}")
+    expect_close(critic, fake.mean() - real.mean(), hint=(
+        "the critic minimises mean(fake) - mean(real) (a sign flip is the usual mistake)."))
+    expect_close(gen, -fake.mean(), hint="the generator minimises -mean(fake).")
 
 
 # ---- gradient penalty ----------------------------------------------------------------------------

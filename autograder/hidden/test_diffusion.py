@@ -24,6 +24,7 @@ import torch
 
 from autograder.protocol import to_data
 from autograder.reference import reference
+from autograder.testing import expect_close
 
 ROOT = Path(__file__).resolve().parents[2]
 ref = reference("diffusion")
@@ -82,16 +83,16 @@ def test_linear_schedule_alpha_bars_match_published_values(worker):
     assert betas.shape == (1000,) and betas.dtype == torch.float32, f"expected (1000,) float32, got {betas.shape} {betas.dtype}"
     got = alpha_bars64(betas)[[0, 499, 999]]
     want = torch.tensor([0.9999, 0.07858724288, 4.035829765e-5], dtype=torch.float64)
-    torch.testing.assert_close(got, want, rtol=1e-4, atol=0.0, msg=lambda m: (
+    expect_close(got, want, rtol=1e-4, atol=0.0, hint=(
         f"alpha_bar at t = 0, 499, 999 should be {want.tolist()}, got {got.tolist()}: the betas are "
-        f"torch.linspace(beta_start, beta_end, T) itself (not a linspace of sqrt(beta), not T + 1 points).\n{m}"))
+        "torch.linspace(beta_start, beta_end, T) itself (not a linspace of sqrt(beta), not T + 1 points)."))
 
 
 @pytest.mark.parametrize("T,beta_start,beta_end", [(7, 1e-3, 0.05), (250, 1e-4, 0.02), (64, 5e-4, 0.3)])
 def test_linear_schedule_matches_reference_for_other_T_and_ranges(worker, T, beta_start, beta_end):
     got = worker.call("diffusion.linear_beta_schedule", T, beta_start=beta_start, beta_end=beta_end)
-    torch.testing.assert_close(got, ref.linear_beta_schedule(T, beta_start, beta_end), msg=lambda m: (
-        f"linear_beta_schedule({T}, {beta_start}, {beta_end}) differs: T evenly spaced betas, both ends included.\n{m}"))
+    expect_close(got, ref.linear_beta_schedule(T, beta_start, beta_end), hint=(
+        f"linear_beta_schedule({T}, {beta_start}, {beta_end}) differs: T evenly spaced betas, both ends included."))
 
 
 def test_cosine_schedule_matches_published_values(worker):
@@ -115,8 +116,8 @@ def test_cosine_schedule_matches_reference_for_other_T_s_and_max_beta(worker, T,
     # atol 1e-6 / rtol 1e-3: a float32 computation of 1 - f(t+1)/f(t) is off by up to ~4e-8 absolute.
     got = worker.call("diffusion.cosine_beta_schedule", T, **kwargs)
     want = ref.cosine_beta_schedule(T, **kwargs)
-    torch.testing.assert_close(got, want, rtol=1e-3, atol=1e-6, msg=lambda m: (
-        f"cosine_beta_schedule({T}, {kwargs}) differs from beta_t = min(1 - f(t+1)/f(t), max_beta).\n{m}"))
+    expect_close(got, want, rtol=1e-3, atol=1e-6, hint=(
+        f"cosine_beta_schedule({T}, {kwargs}) differs from beta_t = min(1 - f(t+1)/f(t), max_beta)."))
 
 
 # ---- NoiseSchedule --------------------------------------------------------------------------------
@@ -136,8 +137,8 @@ def test_noise_schedule_matches_closed_forms_on_random_betas(worker):
              "posterior_variance": "beta_tilde_t = beta_t * (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t)"}
     for name, value in want.items():
         assert s[name].shape == (37,), f"{name} should have shape (37,), got {tuple(s[name].shape)}"
-        torch.testing.assert_close(s[name].double(), value, rtol=1e-5, atol=1e-7, msg=lambda m: (
-            f"NoiseSchedule.{name}: {hints.get(name, 'the betas as given')}.\n{m}"))
+        expect_close(s[name].double(), value, rtol=1e-5, atol=1e-7, hint=(
+            f"NoiseSchedule.{name}: {hints.get(name, 'the betas as given')}."))
 
 
 def test_alpha_bars_decrease_and_alpha_bars_prev_starts_at_one(worker):
@@ -146,8 +147,8 @@ def test_alpha_bars_decrease_and_alpha_bars_prev_starts_at_one(worker):
         assert (s["alpha_bars"].diff() < 0).all(), "alpha_bar_t must decrease with t (every step removes signal)"
         assert s["alpha_bars_prev"][0] == 1.0, (
             f"alpha_bars_prev[0] = {float(s['alpha_bars_prev'][0])}: it must be 1 (no noise before the first step)")
-        torch.testing.assert_close(s["alpha_bars_prev"][1:], s["alpha_bars"][:-1], msg=lambda m: (
-            f"alpha_bars_prev[t] must be alpha_bars[t - 1]: shifted right by one, not left.\n{m}"))
+        expect_close(s["alpha_bars_prev"][1:], s["alpha_bars"][:-1], hint=(
+            "alpha_bars_prev[t] must be alpha_bars[t - 1]: shifted right by one, not left."))
 
 
 def test_posterior_variance_is_zero_at_t0_and_beta_tilde_elsewhere(worker):
@@ -160,8 +161,8 @@ def test_posterior_variance_is_zero_at_t0_and_beta_tilde_elsewhere(worker):
     want = b[1:] * (1 - ab[:-1]) / (1 - ab[1:])
     # atol 1e-7: with float32 schedule tensors 1 - alpha_bar_0 = 4.1e-5 keeps only ~3 digits, which
     # moves beta_tilde_1 (2e-5) by ~3e-8.
-    torch.testing.assert_close(pv[1:].double(), want, rtol=1e-4, atol=1e-7, msg=lambda m: (
-        f"beta_tilde_t = beta_t (1 - alpha_bar_{{t-1}}) / (1 - alpha_bar_t) for t >= 1.\n{m}"))
+    expect_close(pv[1:].double(), want, rtol=1e-4, atol=1e-7, hint=(
+        "beta_tilde_t = beta_t (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) for t >= 1."))
 
 
 # ---- q_sample ---------------------------------------------------------------------------------------
@@ -177,9 +178,9 @@ def test_q_sample_matches_closed_form_for_mixed_t(worker):
     t = torch.randint(0, 1000, (64,))
     t[:3] = torch.tensor([0, 999, 500])
     got = worker.probe("diffusion.q_sample_given", betas=betas, x0=x0, t=t, noise=noise)
-    torch.testing.assert_close(got, _q_sample_expected(betas, x0, t, noise), msg=lambda m: (
+    expect_close(got, _q_sample_expected(betas, x0, t, noise), hint=(
         "x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) noise, each example with its own t "
-        f"(alpha_bar, the running product, not alpha_t).\n{m}"))
+        "(alpha_bar, the running product, not alpha_t)."))
 
 
 def test_q_sample_broadcasts_t_over_image_dims(worker):
@@ -188,9 +189,9 @@ def test_q_sample_broadcasts_t_over_image_dims(worker):
     x0, noise = torch.randn(6, 3, 6, 5), torch.randn(6, 3, 6, 5)
     t = torch.tensor([0, 50, 300, 600, 900, 999])
     got = worker.probe("diffusion.q_sample_given", betas=betas, x0=x0, t=t, noise=noise)
-    torch.testing.assert_close(got, _q_sample_expected(betas, x0, t, noise), msg=lambda m: (
+    expect_close(got, _q_sample_expected(betas, x0, t, noise), hint=(
         "for images (B, C, H, W) each example's coefficient must be shaped (B, 1, 1, 1); a (B, 1) "
-        f"coefficient only works for flat data.\n{m}"))
+        "coefficient only works for flat data."))
 
 
 Q_MOMENTS = dict(t=[0, 10, 250, 700, 999], n=4000, d=8, z_max=5.5, r_max=5.5)
@@ -253,9 +254,9 @@ def test_predict_x0_matches_closed_form(worker):
     want = ((x_t.double() - (1 - ab).sqrt() * eps.double()) / ab.sqrt()).float()
     for i in range(len(t)):
         atol = 1e-5 + 2e-6 / math.sqrt(float(ab[i]))
-        torch.testing.assert_close(got[i], want[i], rtol=1e-5, atol=atol, msg=lambda m: (
+        expect_close(got[i], want[i], rtol=1e-5, atol=atol, hint=(
             f"x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t), per example (example {i}, t = {int(t[i])}), "
-            f"broadcast over (C, H, W).\n{m}"))
+            "broadcast over (C, H, W)."))
 
 
 @pytest.mark.parametrize("shape", [(12, 4), (12, 2, 4, 4)], ids=["flat", "images"])
@@ -274,11 +275,11 @@ def test_q_posterior_matches_closed_form(worker, shape):
     B, A, AB, P = (per_example(v, t, x_t) for v in (b, 1 - b, ab, prev))
     mean = B * P.sqrt() / (1 - AB) * x0.double() + (1 - P) * A.sqrt() / (1 - AB) * x_t.double()
     var = (B * (1 - P) / (1 - AB)).expand(shape)
-    torch.testing.assert_close(r["mean"].double(), mean, rtol=1e-5, atol=1e-6, msg=lambda m: (
+    expect_close(r["mean"].double(), mean, rtol=1e-5, atol=1e-6, hint=(
         "posterior mean = beta_t sqrt(alpha_bar_{t-1}) / (1 - alpha_bar_t) x0 + (1 - alpha_bar_{t-1}) sqrt(alpha_t) / "
-        f"(1 - alpha_bar_t) x_t (at t = 0 it is x0).\n{m}"))
-    torch.testing.assert_close(r["variance"].double(), var, rtol=1e-5, atol=1e-9, msg=lambda m: (
-        f"posterior variance = beta_tilde_t = schedule.posterior_variance[t], per example (0 at t = 0).\n{m}"))
+        "(1 - alpha_bar_t) x_t (at t = 0 it is x0)."))
+    expect_close(r["variance"].double(), var, rtol=1e-5, atol=1e-9, hint=(
+        "posterior variance = beta_tilde_t = schedule.posterior_variance[t], per example (0 at t = 0)."))
 
 
 # ---- ddpm_loss --------------------------------------------------------------------------------------
@@ -293,9 +294,9 @@ def test_ddpm_loss_matches_reference_with_given_t_and_noise(worker, shape):
     got = worker.probe("diffusion.ddpm_loss_and_grads", **kwargs)
     want = reference_probe("ddpm_loss_and_grads", **kwargs)
     assert got["loss"].dim() == 0, "ddpm_loss returns a scalar"
-    torch.testing.assert_close(got["loss"], want["loss"], msg=lambda m: (
+    expect_close(got["loss"], want["loss"], hint=(
         "loss = mean over every element of (model(q_sample(x0, t, noise), t) - noise)^2: the model predicts the "
-        f"noise (not x0), with the given t and noise, averaged (not summed).\n{m}"))
+        "noise (not x0), with the given t and noise, averaged (not summed)."))
 
 
 def test_ddpm_loss_gradients_match_reference(worker):
@@ -308,7 +309,7 @@ def test_ddpm_loss_gradients_match_reference(worker):
     for name, w in want["grads"].items():
         g = got["grads"][name]
         assert g is not None, f"no gradient reached the model's {name}: the loss must not be detached"
-        torch.testing.assert_close(g, w, msg=lambda m: f"the loss's gradient with respect to {name} differs.\n{m}")
+        expect_close(g, w, hint=f"the loss's gradient with respect to {name} differs.")
 
 
 LOSS_DRAWS = dict(T=20, B=40000, d=2, chi2_max=63.7, noise_tol=0.03)
@@ -369,10 +370,10 @@ def test_p_sample_matches_reference_with_given_noise(worker, schedule, shape):
         got = worker.probe("diffusion.p_sample_given", **kwargs)
         want = reference_probe("p_sample_given", **kwargs)
         tol = float32_tolerance(betas, t)
-        torch.testing.assert_close(got, want, rtol=tol, atol=tol, msg=lambda m: (
+        expect_close(got, want, rtol=tol, atol=tol, hint=(
             f"p_sample at t = {t} ({schedule} schedule) differs from Algorithm 2: mean = (x_t - beta_t / "
             "sqrt(1 - alpha_bar_t) eps_hat) / sqrt(alpha_t) (alpha_bar under the square root, alpha outside), "
-            f"plus sqrt(beta_t) * noise.\n{m}"))
+            "plus sqrt(beta_t) * noise."))
 
 
 def test_p_sample_noise_scale_is_sqrt_beta(worker):
@@ -385,9 +386,9 @@ def test_p_sample_noise_scale_is_sqrt_beta(worker):
         out1 = worker.probe("diffusion.p_sample_given", betas=betas, state=state, x_t=x_t, t=t, noise=n1)
         out2 = worker.probe("diffusion.p_sample_given", betas=betas, state=state, x_t=x_t, t=t, noise=n2)
         sigma = math.sqrt(float(betas[t]))
-        torch.testing.assert_close(out1 - out2, sigma * (n1 - n2), rtol=1e-4, atol=1e-6, msg=lambda m: (
+        expect_close(out1 - out2, sigma * (n1 - n2), rtol=1e-4, atol=1e-6, hint=(
             f"at t = {t} the noise must be scaled by sigma_t = sqrt(beta_t) = {sigma:.4f} (sigma_t^2 = beta_t), "
-            f"not by beta_t = {sigma ** 2:.2e} or by sqrt(beta_tilde_t).\n{m}"))
+            f"not by beta_t = {sigma ** 2:.2e} or by sqrt(beta_tilde_t)."))
 
 
 def test_p_sample_adds_no_noise_at_t0_whatever_noise_is_passed(worker):
@@ -398,8 +399,8 @@ def test_p_sample_adds_no_noise_at_t0_whatever_noise_is_passed(worker):
     tol = float32_tolerance(betas, 0)  # 5e-3: the sqrt(beta_0) noise = 0.01 * 50 * N(0, 1) is far larger
     for noise in (50 * torch.randn(16, 3), 50 * torch.randn(16, 3)):
         got = worker.probe("diffusion.p_sample_given", betas=betas, state=state, x_t=x_t, t=0, noise=noise)
-        torch.testing.assert_close(got, want, rtol=tol, atol=tol, msg=lambda m: (
-            f"at t = 0 p_sample must return the mean alone: no noise is added at the last step.\n{m}"))
+        expect_close(got, want, rtol=tol, atol=tol, hint=(
+            "at t = 0 p_sample must return the mean alone: no noise is added at the last step."))
 
 
 def test_p_sample_calls_model_with_a_long_tensor_of_t(worker):
@@ -562,8 +563,8 @@ def test_ddim_stochastic_reproduces_gaussian_moments(worker, steps):
 def test_ddim_eta0_is_deterministic_given_x_T(worker):
     m, s = gaussian_problem()
     r = worker.probe("diffusion.ddim_from_x_T", betas=linear_1000(), m=m, s=s, x_T=torch.randn(64, 4), steps=25)
-    torch.testing.assert_close(r["second"], r["first"], rtol=0, atol=0, msg=lambda m_: (
-        f"DDIM with eta = 0 must add no noise: the same x_T must give the same x_0.\n{m_}"))
+    expect_close(r["second"], r["first"], rtol=0, atol=0, hint=(
+        "DDIM with eta = 0 must add no noise: the same x_T must give the same x_0."))
 
 
 @pytest.mark.parametrize("clip_x0", [None, 0.5])
@@ -579,10 +580,10 @@ def test_ddim_with_every_step_matches_reference_given_x_T(worker, clip_x0):
     kwargs = dict(betas=betas, m=m, s=s, x_T=torch.randn(64, 4), steps=40, eta=0.0, clip_x0=clip_x0)
     got = worker.probe("diffusion.ddim_from_x_T", **kwargs)["first"]
     want = reference_probe("ddim_from_x_T", **kwargs)["first"]
-    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4, msg=lambda m_: (
+    expect_close(got, want, rtol=1e-4, atol=1e-4, hint=(
         f"deterministic DDIM over every step (clip_x0={clip_x0}) differs from the reference given x_T: "
         "x = sqrt(a') x0_hat + sqrt(1 - a' - sigma^2) eps_hat with a' = 1 after the last step"
-        + ("; with clip_x0, clamp x0_hat and recompute eps_hat from it" if clip_x0 else "") + f".\n{m_}"))
+        + ("; with clip_x0, clamp x0_hat and recompute eps_hat from it" if clip_x0 else "") + "."))
 
 
 # ---- the denoiser ---------------------------------------------------------------------------------
@@ -599,9 +600,9 @@ def test_time_embedding_matches_formula(worker, dim):
     args = t.double()[:, None] * freqs
     want = torch.cat([args.sin(), args.cos()], dim=1).float()
     assert got.shape == (40, dim), f"expected shape (40, {dim}), got {tuple(got.shape)}"
-    torch.testing.assert_close(got, want, rtol=0, atol=2e-4, msg=lambda m: (
-        f"emb[:, i] = sin(t w_i) and emb[:, h + i] = cos(t w_i) with w_i = 10000^(-i/h), h = dim/2: all sines "
-        f"first, then all cosines.\n{m}"))
+    expect_close(got, want, rtol=0, atol=2e-4, hint=(
+        "emb[:, i] = sin(t w_i) and emb[:, h + i] = cos(t w_i) with w_i = 10000^(-i/h), h = dim/2: all sines "
+        "first, then all cosines."))
 
 
 # ---- Project 4: a trained denoiser ----------------------------------------------------------------

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from autograder.protocol import to_data
 from autograder.reference import reference
+from autograder.testing import expect_close
 
 ROOT = Path(__file__).resolve().parents[2]
 ref = reference("gan")
@@ -61,17 +62,17 @@ def test_loss_and_its_gradient_match_reference_on_random_logits(worker, name):
         logits = _loss_inputs(name, 4.0, shape)
         got = worker.probe("gan.loss_and_grad", name=name, logits=logits)
         want = reference_probe("loss_and_grad", name=name, logits=logits)
-        torch.testing.assert_close(got["loss"], want["loss"], msg=lambda m: (
+        expect_close(got["loss"], want["loss"], hint=(
             f"{name} on random logits of shape {tuple(logits[0].shape)} differs from the reference: check "
-            f"the formula in the docstring, the targets (real 1, fake 0), and that each term is a batch mean.\n{m}"))
+            "the formula in the docstring, the targets (real 1, fake 0), and that each term is a batch mean."))
         for g, w in zip(got["grads"], want["grads"]):
-            torch.testing.assert_close(g, w, msg=lambda m: f"the gradient of {name} differs from the reference.\n{m}")
+            expect_close(g, w, hint=f"the gradient of {name} differs from the reference.")
 
 
 def test_discriminator_loss_with_label_smoothing_matches_reference(worker):
     real, fake = 4.0 * torch.randn(24, 1), 4.0 * torch.randn(16, 1)
     got = worker.call("gan.discriminator_loss", real, fake, real_label=0.9)
-    torch.testing.assert_close(got, ref.discriminator_loss(real, fake, real_label=0.9))
+    expect_close(got, ref.discriminator_loss(real, fake, real_label=0.9))
 
 
 def test_label_smoothing_changes_only_the_real_term(worker):
@@ -82,9 +83,9 @@ def test_label_smoothing_changes_only_the_real_term(worker):
     for fake in (3.0 * torch.randn(12, 1), 3.0 * torch.randn(12, 1) + 2.0):
         smooth = worker.call("gan.discriminator_loss", real, fake, real_label=0.9)
         hard = worker.call("gan.discriminator_loss", real, fake, real_label=1.0)
-        torch.testing.assert_close(smooth - hard, 0.1 * real.mean(), msg=lambda m: (
+        expect_close(smooth - hard, 0.1 * real.mean(), hint=(
             "real_label=0.9 must change only the real term, by 0.1 * mean(real logits): one-sided "
-            f"smoothing keeps the fake target at 0 (and the real target is real_label, not 1 - real_label).\n{m}"))
+            "smoothing keeps the fake target at 0 (and the real target is real_label, not 1 - real_label)."))
 
 
 @pytest.mark.parametrize("name", LOSSES[:3])
@@ -98,12 +99,12 @@ def test_loss_is_finite_and_exact_at_logits_of_plus_minus_50(worker, name):
     assert torch.isfinite(got["loss"]).all(), (
         f"{name} at logits +-50 is {got['loss']}: compute log(sigmoid(s)) as -softplus(-s) (or use "
         "F.binary_cross_entropy_with_logits / F.logsigmoid), never log of a sigmoid")
-    torch.testing.assert_close(got["loss"], want["loss"], msg=lambda m: (
+    expect_close(got["loss"], want["loss"], hint=(
         f"{name} at logits +-50 should be {float(want['loss']):.4f} but is {float(got['loss']):.4f}: clamping "
-        f"probabilities keeps it finite but wrong; work with logits.\n{m}"))
+        "probabilities keeps it finite but wrong; work with logits."))
     for g, w in zip(got["grads"], want["grads"]):
         assert g is not None and torch.isfinite(g).all(), f"the gradient of {name} at logits +-50 is not finite: {g}"
-        torch.testing.assert_close(g, w)
+        expect_close(g, w)
 
 
 def test_saturating_gradient_vanishes_where_discriminator_rejects_fakes(worker):
@@ -114,10 +115,10 @@ def test_saturating_gradient_vanishes_where_discriminator_rejects_fakes(worker):
     fake = torch.full((b, 1), -8.0)
     sat = worker.probe("gan.loss_and_grad", name="saturating_generator_loss", logits=[fake])["grads"][0]
     nonsat = worker.probe("gan.loss_and_grad", name="generator_loss", logits=[fake])["grads"][0]
-    torch.testing.assert_close(sat, -torch.sigmoid(fake) / b, msg=lambda m: (
-        f"d/ds mean(log(1 - sigmoid(s))) = -sigmoid(s)/B, tiny when D rejects the fakes.\n{m}"))
-    torch.testing.assert_close(nonsat, (torch.sigmoid(fake) - 1) / b, msg=lambda m: (
-        f"d/ds mean(-log sigmoid(s)) = (sigmoid(s) - 1)/B, close to -1/B when D rejects the fakes.\n{m}"))
+    expect_close(sat, -torch.sigmoid(fake) / b, hint=(
+        "d/ds mean(log(1 - sigmoid(s))) = -sigmoid(s)/B, tiny when D rejects the fakes."))
+    expect_close(nonsat, (torch.sigmoid(fake) - 1) / b, hint=(
+        "d/ds mean(-log sigmoid(s)) = (sigmoid(s) - 1)/B, close to -1/B when D rejects the fakes."))
     assert nonsat.abs().min() > 1000 * sat.abs().max(), (
         "where D rejects the fakes the non-saturating loss must give a gradient ~3000x the saturating one's")
 
@@ -133,9 +134,9 @@ def test_gradient_penalty_of_linear_critic_is_norm_minus_one_squared_for_any_alp
     expected = (w.norm() - 1) ** 2
     for alpha in (None, torch.rand(32), torch.zeros(32), torch.ones(32)):
         r = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
-        torch.testing.assert_close(r["penalty"], expected, msg=lambda m: (
+        expect_close(r["penalty"], expected, hint=(
             f"(||w|| - 1)^2 = {float(expected):.5f} expected for a linear critic (alpha = "
-            f"{'None' if alpha is None else alpha[:3].tolist()}...), got {float(r['penalty']):.5f}.\n{m}"))
+            f"{'None' if alpha is None else alpha[:3].tolist()}...), got {float(r['penalty']):.5f}."))
 
 
 def test_gradient_penalty_matches_reference_with_explicit_alpha(worker):
@@ -143,9 +144,9 @@ def test_gradient_penalty_matches_reference_with_explicit_alpha(worker):
     real, fake, alpha = torch.randn(40, 3), 2.0 * torch.randn(40, 3), torch.rand(40)
     got = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
     want = reference_probe("gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
-    torch.testing.assert_close(got["penalty"], want["penalty"], msg=lambda m: (
+    expect_close(got["penalty"], want["penalty"], hint=(
         "with the given alpha, x_hat = alpha*real + (1 - alpha)*fake per example; the penalty is the "
-        f"batch mean of (||d critic/d x_hat|| - 1)^2.\n{m}"))
+        "batch mean of (||d critic/d x_hat|| - 1)^2."))
 
 
 def test_gradient_penalty_backpropagates_into_critic_parameters(worker):
@@ -162,8 +163,8 @@ def test_gradient_penalty_backpropagates_into_critic_parameters(worker):
             assert g is None or not g.any(), f"the critic's {name} cannot affect the penalty, yet got a gradient"
             continue
         assert g is not None, f"no gradient reached the critic's {name}: create_graph=True is needed"
-        torch.testing.assert_close(g, w, msg=lambda m: (
-            f"the penalty's gradient with respect to the critic's {name} differs from the reference.\n{m}"))
+        expect_close(g, w, hint=(
+            f"the penalty's gradient with respect to the critic's {name} differs from the reference."))
 
 
 def test_gradient_penalty_on_images_takes_one_norm_over_all_non_batch_dims(worker):
@@ -175,9 +176,9 @@ def test_gradient_penalty_on_images_takes_one_norm_over_all_non_batch_dims(worke
     real, fake = torch.randn(8, 3, 4, 4), torch.randn(8, 3, 4, 4)
     r = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=torch.rand(8))
     expected = (w.norm() - 1) ** 2
-    torch.testing.assert_close(r["penalty"], expected, msg=lambda m: (
-        f"for images the gradient norm is over all non-batch dims at once (reshape to (B, -1)); expected "
-        f"(||w|| - 1)^2 = {float(expected):.5f}, got {float(r['penalty']):.5f}.\n{m}"))
+    expect_close(r["penalty"], expected, hint=(
+        "for images the gradient norm is over all non-batch dims at once (reshape to (B, -1)); expected "
+        f"(||w|| - 1)^2 = {float(expected):.5f}, got {float(r['penalty']):.5f}."))
 
 
 def test_gradient_penalty_on_images_matches_reference(worker):
@@ -185,7 +186,7 @@ def test_gradient_penalty_on_images_matches_reference(worker):
     real, fake, alpha = torch.randn(10, 2, 3, 3), torch.randn(10, 2, 3, 3), torch.rand(10)
     got = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
     want = reference_probe("gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
-    torch.testing.assert_close(got["penalty"], want["penalty"])
+    expect_close(got["penalty"], want["penalty"])
 
 
 # ---- train_step ------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def _train_step_inputs(steps):
 
 def _assert_params_equal(got, want, what, hint):
     for name in want:
-        torch.testing.assert_close(got[name], want[name], msg=lambda m: f"{what} parameter {name}: {hint}\n{m}")
+        expect_close(got[name], want[name], hint=f"{what} parameter {name}: {hint}")
 
 
 def test_train_step_discriminator_update_matches_reference(worker):
@@ -285,9 +286,9 @@ def test_generator_layers_in_order_with_batchnorm_after_all_but_first_block(work
     calls = r["calls"]
     for i, c in enumerate(calls):
         if c["kind"] == "BatchNorm1d":
-            torch.testing.assert_close(c["input"], calls[i - 1]["output"], msg=lambda m: (
+            expect_close(c["input"], calls[i - 1]["output"], hint=(
                 f"BatchNorm1d({c['features'][0]}) must be applied directly to the Linear's output "
-                f"(Linear -> BatchNorm -> LeakyReLU).\n{m}"))
+                "(Linear -> BatchNorm -> LeakyReLU)."))
 
 
 def test_generator_activations_are_leaky_relu_0_2_and_tanh(worker):
@@ -295,14 +296,14 @@ def test_generator_activations_are_leaky_relu_0_2_and_tanh(worker):
     r = worker.probe("gan.generator_trace", latent_dim=8, out_shape=(1, 4, 4), z=z)
     calls = r["calls"]
     assert [c["kind"] for c in calls].count("Linear") == 5, "expected 5 Linear layers (see the layer test)"
-    torch.testing.assert_close(calls[0]["input"], z, msg=lambda m: f"the first Linear must receive z itself.\n{m}")
+    expect_close(calls[0]["input"], z, hint="the first Linear must receive z itself.")
     for prev, nxt in zip(calls[:-1], calls[1:]):
         if nxt["kind"] == "Linear":
-            torch.testing.assert_close(nxt["input"], F.leaky_relu(prev["output"], 0.2), msg=lambda m: (
+            expect_close(nxt["input"], F.leaky_relu(prev["output"], 0.2), hint=(
                 f"the input of Linear{tuple(nxt['features'])} should be LeakyReLU(0.2) of the previous "
-                f"{prev['kind']}'s output.\n{m}"))
-    torch.testing.assert_close(r["out"], torch.tanh(calls[-1]["output"]).view(16, 1, 4, 4), msg=lambda m: (
-        f"the output must be tanh(last Linear) reshaped to (B, *out_shape).\n{m}"))
+                f"{prev['kind']}'s output."))
+    expect_close(r["out"], torch.tanh(calls[-1]["output"]).view(16, 1, 4, 4), hint=(
+        "the output must be tanh(last Linear) reshaped to (B, *out_shape)."))
 
 
 def test_discriminator_layers_and_leaky_relu_0_2(worker):
@@ -312,20 +313,20 @@ def test_discriminator_layers_and_leaky_relu_0_2(worker):
     got = [(c["kind"], c["features"]) for c in calls]
     expected = [("Linear", [16, 512]), ("Linear", [512, 256]), ("Linear", [256, 1])]
     assert got == expected, f"the Linear layers ran as {got}, expected {expected}"
-    torch.testing.assert_close(calls[0]["input"], x.view(12, 16), msg=lambda m: (
-        f"the first Linear must receive each sample flattened to (B, prod(in_shape)).\n{m}"))
+    expect_close(calls[0]["input"], x.view(12, 16), hint=(
+        "the first Linear must receive each sample flattened to (B, prod(in_shape))."))
     for prev, nxt in zip(calls[:-1], calls[1:]):
-        torch.testing.assert_close(nxt["input"], F.leaky_relu(prev["output"], 0.2), msg=lambda m: (
-            f"the input of Linear{tuple(nxt['features'])} should be LeakyReLU(0.2) of the previous output.\n{m}"))
+        expect_close(nxt["input"], F.leaky_relu(prev["output"], 0.2), hint=(
+            f"the input of Linear{tuple(nxt['features'])} should be LeakyReLU(0.2) of the previous output."))
 
 
 def test_discriminator_returns_last_linear_output_as_logits(worker):
     x = 5.0 * torch.randn(12, 1, 4, 4)
     r = worker.probe("gan.discriminator_trace", in_shape=(1, 4, 4), x=x)
     last = r["calls"][-1]["output"]
-    torch.testing.assert_close(r["out"], last, msg=lambda m: (
+    expect_close(r["out"], last, hint=(
         "the discriminator must return the last Linear's output, the logits, unchanged: no final sigmoid "
-        f"(the losses apply it, stably).\n{m}"))
+        "(the losses apply it, stably)."))
 
 
 # ---- training --------------------------------------------------------------------------------------
