@@ -100,8 +100,7 @@ def test_loss_is_finite_and_exact_at_logits_of_plus_minus_50(worker, name):
         f"{name} at logits +-50 is {got['loss']}: compute log(sigmoid(s)) as -softplus(-s) (or use "
         "F.binary_cross_entropy_with_logits / F.logsigmoid), never log of a sigmoid")
     expect_close(got["loss"], want["loss"], hint=(
-        f"{name} at logits +-50 should be {float(want['loss']):.4f} but is {float(got['loss']):.4f}: clamping "
-        "probabilities keeps it finite but wrong; work with logits."))
+        f"{name} at logits +-50: clamping probabilities keeps it finite but wrong; work with logits."))
     for g, w in zip(got["grads"], want["grads"]):
         assert g is not None and torch.isfinite(g).all(), f"the gradient of {name} at logits +-50 is not finite: {g}"
         expect_close(g, w)
@@ -135,8 +134,8 @@ def test_gradient_penalty_of_linear_critic_is_norm_minus_one_squared_for_any_alp
     for alpha in (None, torch.rand(32), torch.zeros(32), torch.ones(32)):
         r = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
         expect_close(r["penalty"], expected, hint=(
-            f"(||w|| - 1)^2 = {float(expected):.5f} expected for a linear critic (alpha = "
-            f"{'None' if alpha is None else alpha[:3].tolist()}...), got {float(r['penalty']):.5f}."))
+            f"(||w|| - 1)^2 = {float(expected):.5f} expected for a linear critic, whatever alpha "
+            f"({'None' if alpha is None else alpha[:3].tolist()}...); a scalar, the batch mean."))
 
 
 def test_gradient_penalty_matches_reference_with_explicit_alpha(worker):
@@ -178,7 +177,7 @@ def test_gradient_penalty_on_images_takes_one_norm_over_all_non_batch_dims(worke
     expected = (w.norm() - 1) ** 2
     expect_close(r["penalty"], expected, hint=(
         "for images the gradient norm is over all non-batch dims at once (reshape to (B, -1)); expected "
-        f"(||w|| - 1)^2 = {float(expected):.5f}, got {float(r['penalty']):.5f}."))
+        f"(||w|| - 1)^2 = {float(expected):.5f}."))
 
 
 def test_gradient_penalty_on_images_matches_reference(worker):
