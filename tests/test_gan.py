@@ -9,18 +9,10 @@ import math
 import torch
 import torch.nn.functional as F
 
-from autograder.testing import expect_close
+from autograder.testing import expect_close, random_mlp_state
 
 LN2 = math.log(2.0)
 
-
-def random_mlp_state(*sizes):
-    """Weights for nn.Sequential(Linear(sizes[0], sizes[1]), LeakyReLU(0.2), Linear, ...)."""
-    state = {}
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        state[f"{2 * i}.weight"] = torch.randn(n_out, n_in) / math.sqrt(n_in)
-        state[f"{2 * i}.bias"] = 0.1 * torch.randn(n_out)
-    return state
 
 
 # ---- architectures -------------------------------------------------------------------------------

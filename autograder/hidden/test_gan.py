@@ -8,7 +8,6 @@ train_step and gradient_penalty run on small plain MLPs that the probes build fr
 from here, so the equality checks do not depend on the student's Generator/Discriminator layout.
 The reference side runs the very same probe functions (tests/probes/gan.py) on the reference.
 """
-import importlib.util
 import math
 import types
 from pathlib import Path
@@ -17,31 +16,22 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from autograder.probe_loader import ProbeFinder
 from autograder.protocol import to_data
 from autograder.reference import reference
-from autograder.testing import expect_close
+from autograder.testing import expect_close, random_mlp_state
 
 ROOT = Path(__file__).resolve().parents[2]
 ref = reference("gan")
 ref_data = reference("data")
 
-_spec = importlib.util.spec_from_file_location("_gan_public_probes", ROOT / "tests" / "probes" / "gan.py")
-public_probes = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(public_probes)
+public_probes = ProbeFinder([ROOT / "tests" / "probes"])
 
 
 def reference_probe(probe, **kwargs):
     """Run the public probe `probe` on the reference implementation, here in the judge."""
-    return to_data(getattr(public_probes, probe)(types.SimpleNamespace(gan=ref), **kwargs))
+    return to_data(public_probes.find(f"gan.{probe}")(types.SimpleNamespace(gan=ref), **kwargs))
 
-
-def random_mlp_state(*sizes):
-    """Weights for nn.Sequential(Linear(sizes[0], sizes[1]), LeakyReLU(0.2), Linear, ...)."""
-    state = {}
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        state[f"{2 * i}.weight"] = torch.randn(n_out, n_in) / math.sqrt(n_in)
-        state[f"{2 * i}.bias"] = 0.1 * torch.randn(n_out)
-    return state
 
 
 # ---- losses ----------------------------------------------------------------------------------------
