@@ -10,32 +10,6 @@ import torch.nn.functional as F
 
 
 class Generator(nn.Module):
-    """The seed's MLP generator: noise (B, latent_dim) -> samples (B, *out_shape) in [-1, 1].
-
-    Layers, in order (every Linear has a bias):
-
-        Linear(latent_dim, 128)                          -> LeakyReLU(0.2)
-        Linear(128, 256)   -> BatchNorm1d(256, eps=0.8)  -> LeakyReLU(0.2)
-        Linear(256, 512)   -> BatchNorm1d(512, eps=0.8)  -> LeakyReLU(0.2)
-        Linear(512, 1024)  -> BatchNorm1d(1024, eps=0.8) -> LeakyReLU(0.2)
-        Linear(1024, prod(out_shape)) -> Tanh -> reshape to (B, *out_shape)
-
-    The first block has no BatchNorm: normalising the first layer's output of pure noise only
-    adds parameters. BatchNorm settings: we keep the seed's `nn.BatchNorm1d(n, 0.8)`, as in the
-    classic PyTorch-GAN implementation. Note that the second positional argument of
-    BatchNorm1d is `eps`, not `momentum`: this is eps = 0.8 (a large eps softens the
-    normalisation of low-variance features) and momentum stays at PyTorch's default 0.1. The
-    tests check the layer sizes, their order, the activations and the parameter count, never
-    eps or momentum, so `nn.BatchNorm1d(n)` would be graded the same.
-
-    Args:
-        latent_dim: size of z.
-        out_shape: shape of one sample, an int (flat data of that size) or a tuple such as
-            (2,) for 2-D points or (1, 8, 8) for 8x8 grey images.
-
-    forward(z): z is (B, latent_dim); returns (B, *out_shape). Use nn.Linear and nn.BatchNorm1d
-    modules (the tests look at them); activations may be modules or functions.
-    """
 
     def __init__(self, latent_dim, out_shape):
         super().__init__()
@@ -59,25 +33,6 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """The seed's MLP discriminator: samples (B, *in_shape) -> logits (B, 1).
-
-    Layers, in order (every Linear has a bias):
-
-        flatten each sample to prod(in_shape) values
-        Linear(prod(in_shape), 512) -> LeakyReLU(0.2)
-        Linear(512, 256)            -> LeakyReLU(0.2)
-        Linear(256, 1)
-
-    It returns **logits** (any real number), not probabilities: there is no final sigmoid.
-    The losses below apply the sigmoid themselves, in a numerically stable way. (The seed's
-    version ended in nn.Sigmoid and used nn.BCELoss; that saturates, see the module docstring.)
-
-    Args:
-        in_shape: shape of one sample, an int or a tuple, e.g. (2,) or (1, 8, 8).
-
-    forward(x): x is (B, *in_shape) (a flat (B, prod(in_shape)) tensor works too); returns (B, 1).
-    Use nn.Linear modules (the tests look at them); activations may be modules or functions.
-    """
 
     def __init__(self, in_shape):
         super().__init__()
@@ -90,101 +45,27 @@ class Discriminator(nn.Module):
 
 
 def discriminator_loss(real_logits, fake_logits, real_label=1.0):
-    """The discriminator's binary cross-entropy, from logits.
-
-        loss = mean_i BCE(real_logits_i, real_label) + mean_j BCE(fake_logits_j, 0)
-
-    where BCE(s, y) = -[y log sigmoid(s) + (1 - y) log(1 - sigmoid(s))]. Each term is the mean
-    over its own batch; the two terms are added, not averaged (so a discriminator that outputs
-    D = 0.5 everywhere has loss 2 ln 2).
-
-    Args:
-        real_logits: D's logits on real data, shape (B,) or (B, 1).
-        fake_logits: D's logits on generated data, shape (B',) or (B', 1) (B' may differ from B).
-        real_label: target for real data. 1.0 is the standard loss; a value such as 0.9 is
-            one-sided label smoothing: it changes only the real term, fakes keep target 0.
-
-    Returns: a scalar tensor. Must stay finite for logits as large as +-50 or more: work with
-    logits (F.binary_cross_entropy_with_logits, softplus or logsigmoid), not with
-    log(sigmoid(.)).
-    """
     bce = nn.BCEWithLogitsLoss()
     return bce(real_logits, real_label * torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
 
 
 def generator_loss(fake_logits):
-    """The non-saturating generator loss: mean_i BCE(fake_logits_i, 1) = mean_i -log D(G(z_i)).
-
-    G minimises it by making D call its samples real. Its gradient with respect to a logit s_i
-    is (sigmoid(s_i) - 1) / B, close to -1/B when D confidently rejects that fake (s_i very
-    negative): the generator keeps learning exactly when it is losing.
-
-    Args:
-        fake_logits: D's logits on generated data, shape (B,) or (B, 1).
-    Returns: a scalar tensor, finite for any finite logits.
-    """
     return nn.BCEWithLogitsLoss()(fake_logits, torch.ones_like(fake_logits))
 
 
 def saturating_generator_loss(fake_logits):
-    """The original minimax generator loss: mean_i log(1 - D(G(z_i))), with D = sigmoid(logit).
-
-    G *minimises* this value (it is negative; with D = 0.5 it is -ln 2). Its gradient with
-    respect to a logit s is -sigmoid(s)/B, which vanishes when D confidently rejects the fakes
-    (s very negative): early in training, when D wins easily, G learns almost nothing. This is
-    why generator_loss is used in practice. Implemented here to see that.
-
-    Args:
-        fake_logits: D's logits on generated data, shape (B,) or (B, 1).
-    Returns: a scalar tensor, finite for any finite logits (log(1 - sigmoid(s)) = -softplus(s)).
-    """
     return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
 
 
 def wasserstein_critic_loss(real_scores, fake_scores):
-    """WGAN critic loss: mean(fake_scores) - mean(real_scores).
-
-    The critic minimises it, i.e. scores real data high and generated data low. Scores are
-    unbounded real numbers (no sigmoid anywhere). Each mean is over its own batch.
-
-    Args: real_scores (B,) or (B, 1); fake_scores (B',) or (B', 1).
-    Returns: a scalar tensor.
-    """
     return fake_scores.mean() - real_scores.mean()
 
 
 def wasserstein_generator_loss(fake_scores):
-    """WGAN generator loss: -mean(fake_scores) (the generator wants high critic scores).
-
-    Args: fake_scores (B,) or (B, 1).
-    Returns: a scalar tensor.
-    """
     return -fake_scores.mean()
 
 
 def gradient_penalty(critic, real, fake, alpha=None):
-    """WGAN-GP gradient penalty (Gulrajani et al., 2017), without the weight lambda.
-
-    For each example i, draw alpha_i ~ Uniform[0, 1] and interpolate
-        x_hat_i = alpha_i * real_i + (1 - alpha_i) * fake_i,
-    compute g_i = d critic(x_hat)_i / d x_hat_i, and return
-        mean_i (||g_i||_2 - 1)^2
-    where the norm is taken over *all* non-batch dimensions of g_i together (for images
-    (B, C, H, W): over C, H and W at once, one norm per example).
-
-    The caller multiplies by lambda (10 in the paper) and adds it to the critic loss, then
-    backpropagates into the critic's parameters: the penalty must be differentiable with respect
-    to them (compute g with torch.autograd.grad(..., create_graph=True)). Gradients need not
-    flow into `real` or `fake` (the generator is not trained through the penalty), so you may
-    detach them.
-
-    Args:
-        critic: a module mapping (B, *shape) to scores (B, 1) or (B,).
-        real, fake: tensors of the same shape (B, *shape).
-        alpha: optional (B,) tensor of interpolation weights, used as given; when None it is
-            drawn with torch.rand(B). (A tensor of B values shaped (B, 1, ..., 1) is accepted too.)
-    Returns: a scalar tensor.
-    """
     if alpha is None:
         alpha = torch.rand(real.size(0), 1, device=real.device)
     alpha = alpha.view(-1, *([1] * (real.dim() - 1)))
@@ -198,28 +79,6 @@ def gradient_penalty(critic, real, fake, alpha=None):
 
 
 def train_step(generator, discriminator, g_opt, d_opt, real, z):
-    """One GAN training step: a discriminator update, then a generator update.
-
-    1. Discriminator: fake = generator(z). Compute discriminator_loss(D(real), D(fake)) with the
-       fakes *detached* (this step must not push gradients into G), zero D's gradients,
-       backpropagate, d_opt.step().
-    2. Generator: with the same z (reuse `fake`, or recompute generator(z)), compute
-       generator_loss(D(fake)) through the discriminator *as just updated*, zero G's gradients
-       (so nothing left over from step 1 or earlier calls leaks into this update), backpropagate,
-       g_opt.step().
-
-    Use only the given optimizers (d_opt holds D's parameters, g_opt holds G's). Gradients that
-    step 2 leaves in D's parameters are harmless as long as step 1 zeroes them first. Do not
-    change the models' train/eval mode.
-
-    Args:
-        generator, discriminator: modules (D returns logits).
-        g_opt, d_opt: torch optimizers over generator.parameters() / discriminator.parameters().
-        real: a batch of real data (B, *shape).
-        z: the noise for this step, (B', latent_dim).
-    Returns: {"d_loss": float, "g_loss": float}, the two losses as Python floats (.item()),
-        g_loss being the value computed in step 2.
-    """
     d_opt.zero_grad()
     g_opt.zero_grad()
     fake = generator(z)
