@@ -10,7 +10,6 @@ import torch.nn.functional as F
 
 
 class Generator(nn.Module):
-
     def __init__(self, latent_dim, out_shape):
         super().__init__()
         self.latent_dim = latent_dim
@@ -33,7 +32,6 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-
     def __init__(self, in_shape):
         super().__init__()
         self.in_shape = (in_shape,) if isinstance(in_shape, int) else tuple(in_shape)
