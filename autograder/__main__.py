@@ -19,14 +19,20 @@ def main(argv=None):
     p.add_argument("--out", default=None, help="write the report here instead of standard output")
     p.add_argument("--seed", type=int, default=None, help="reproduce an earlier run's random inputs")
     p.add_argument("--first-failure", action="store_true", help="stop each unit at its first failed test")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="judges run side by side, units dealt between them (default: one per core)")
 
     p = sub.add_parser("verify", help="reference full marks, starter zero, every mutant caught, no leaks")
     p.add_argument("--units", default=None)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--skip-release", action="store_true", help="skip the release leak check")
 
-    p = sub.add_parser("grade-all", help="grade every submission folder in a directory (instructor regrade)")
-    p.add_argument("submissions")
+    p = sub.add_parser("grade-all", help="grade every submission folder in a directory (instructor regrade); "
+                       "`grade-all merge SHARD_DIR... --out DIR` joins the gradebooks of shards; "
+                       "`grade-all shard-list ROSTER --shard i/N` lists the repositories of one shard")
+    p.add_argument("submissions", help="the folder of student folders, or `merge`, or `shard-list`")
+    p.add_argument("shards", nargs="*", help="with `merge`: the shards' output folders; with `shard-list`: the roster")
+    p.add_argument("--shard", default=None, help="grade only shard i/N of the students (needs --seed)")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--out", default="gradebook")
     p.add_argument("--units", default=None)

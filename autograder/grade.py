@@ -8,10 +8,12 @@ Exit status: 0 whenever grading completed (whatever the score); 3 when the grade
 """
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import reports
@@ -66,7 +68,48 @@ def run_judge(submission, files, seed=None, first_failure=False, isolation=None)
     return outcomes
 
 
-def grade(submission="starter", units=None, public_only=False, seed=None, first_failure=False, isolation=None):
+def default_jobs():
+    """Judges to run side by side: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def split_units(files, jobs, rubric):
+    """Deal the units over `jobs` judges, heaviest first, each to the lightest judge so far.
+
+    A unit's weight is its number of test files, three more for a project (a training run). Each
+    judge starts one pytest and one worker (about 2 s of CPU each), so never more judges than units.
+    """
+    projects = {g["unit"] for g in rubric["group"] if g.get("project")}
+    weight = {u: len(fs) + (3 if u in projects else 0) for u, fs in files.items()}
+    buckets = [[] for _ in range(max(1, min(jobs, len(files))))]
+    load = [0] * len(buckets)
+    for unit in sorted(files, key=lambda u: -weight[u]):
+        i = load.index(min(load))
+        buckets[i].append(unit)
+        load[i] += weight[unit]
+    return [[f for u in files if u in b for f in files[u]] for b in buckets]
+
+
+def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs):
+    """Grade `files` ({unit: [test files]}) with up to `jobs` judges in parallel, one seed for all.
+
+    Each test's inputs depend only on the seed and its own name (pytest_plugin), so the outcomes
+    are the same whichever judge ran a test and however many judges there were.
+    """
+    seed = random.SystemRandom().getrandbits(31) if seed is None else seed
+    batches = split_units(files, jobs, rubric)
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        parts = list(pool.map(lambda fs: run_judge(submission, fs, seed, first_failure, isolation), batches))
+    order = {str(f): i for i, f in enumerate(f for fs in files.values() for f in fs)}
+    tests = sorted((t for part in parts for t in part["tests"]),
+                   key=lambda t: order.get(str(ROOT / t["nodeid"].split("::")[0]), len(order)))
+    return {**parts[0], "tests": tests,
+            "worker_starts": sum(p.get("worker_starts", 0) for p in parts),
+            "worker_startup_seconds": round(sum(p.get("worker_startup_seconds", 0.0) for p in parts), 3)}
+
+
+def grade(submission="starter", units=None, public_only=False, seed=None, first_failure=False, isolation=None,
+          jobs=None):
     t0 = time.perf_counter()
     submission = Path(submission).resolve()
     if not submission.is_dir():
@@ -80,7 +123,7 @@ def grade(submission="starter", units=None, public_only=False, seed=None, first_
     if not files:
         raise GraderError(f"no tests found for units {wanted}")
     hidden_graded = any(p.is_relative_to(HIDDEN) for fs in files.values() for p in fs)
-    outcomes = run_judge(submission, [f for fs in files.values() for f in fs], seed, first_failure, isolation)
+    outcomes = run_judges(submission, files, rubric, seed, first_failure, isolation, jobs or default_jobs())
     results = score(outcomes["tests"], rubric, list(files), hidden_graded)
     results.submission = str(submission)
     results.isolation = outcomes["isolation"]
@@ -97,7 +140,7 @@ def main(args):
     units = [u.strip() for u in args.units.split(",")] if args.units else None
     submission = args.submission or str(ROOT / "starter")
     try:
-        results = grade(submission, units, args.public_only, args.seed, args.first_failure)
+        results = grade(submission, units, args.public_only, args.seed, args.first_failure, jobs=args.jobs)
     except GraderError as exc:
         print(f"grader error: {exc}", file=sys.stderr)
         return 3

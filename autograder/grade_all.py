@@ -1,4 +1,5 @@
-"""`python -m autograder grade-all SUBMISSIONS_DIR [--jobs N] [--out DIR] [--units ...]`: the instructor's regrade.
+"""`python -m autograder grade-all SUBMISSIONS_DIR [--jobs N] [--out DIR] [--units ...] [--shard i/N --seed S]`:
+the instructor's regrade. `python -m autograder grade-all merge SHARD_OUT... --out DIR` joins shards.
 
 Every subfolder of SUBMISSIONS_DIR is one student (a clone of their repository, or an unpacked
 upload) holding `genlab/` directly or `starter/genlab/`. For each student:
@@ -24,9 +25,14 @@ Writes to --out (default `gradebook/`):
 Exit status: 0 when every student was graded (whatever the scores), 3 when the grader failed for
 at least one (their rows are marked and left without a total: regrade them, do not record a zero).
 
-Defaults that have no flag yet: GENLAB_GRADE_ALL_TIMEOUT (seconds per student, default 2400),
-GENLAB_GRADE_ALL_SEED (default: drawn fresh), GENLAB_GRADE_ALL_PUBLIC_ONLY=1 (skip hidden suites:
-for quick checks only, never for official grades).
+Many machines: `--shard i/N` grades every N-th student of the sorted folder list, starting at the
+i-th, with the `--seed` all shards share (required); `grade-all merge` joins the shards' folders
+into one gradebook, identical to one machine grading everyone (.github/workflows/regrade.yml runs
+the shards as a GitHub Actions matrix).
+
+The flags' environment defaults: GENLAB_GRADE_ALL_TIMEOUT (--timeout, seconds per student, default
+2400), GENLAB_GRADE_ALL_SEED (--seed, default: drawn fresh), GENLAB_GRADE_ALL_PUBLIC_ONLY=1
+(--public-only: skip hidden suites; for quick checks only, never for official grades).
 """
 import concurrent.futures
 import csv
@@ -121,8 +127,9 @@ def _safe_name(name):
 
 
 def grade_command(submission, json_out, units=None, public_only=False, seed=None):
+    # One judge per student: the batch's --jobs already runs one student per core.
     cmd = [sys.executable, "-m", "autograder", "grade", "--submission", str(submission),
-           "--format", "json", "--out", str(json_out)]
+           "--format", "json", "--out", str(json_out), "--jobs", "1"]
     if units:
         cmd += ["--units", ",".join(units)]
     if public_only:
@@ -261,9 +268,30 @@ def write_failures(out, records, seconds):
     return failures
 
 
+def shard_of(students, shard):
+    """The students of shard "i/N" (1-based): every N-th of the sorted roster, starting at the i-th."""
+    if not shard:
+        return students
+    try:
+        i, n = (int(x) for x in shard.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must look like 2/8, not {shard!r}") from None
+    if not 1 <= i <= n:
+        raise ValueError(f"--shard {shard}: i must be between 1 and {n}")
+    return students[i - 1::n]
+
+
+def roster_shard(roster_file, shard):
+    """The repositories (owner/name lines of `roster_file`) that shard i/N grades: sorted by the
+    folder each is cloned into (its name), as `list_students` sorts the folders."""
+    repos = [line.strip() for line in Path(roster_file).read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    return shard_of(sorted(repos, key=lambda r: r.rsplit("/", 1)[-1]), shard)
+
+
 def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=False, seed=None,
-              timeout=DEFAULT_TIMEOUT_S, command=None):
-    """Grade every student folder; write the gradebook, the reports and the failure summary."""
+              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None):
+    """Grade every student folder (or one shard of them); write the gradebook, reports and failures."""
     from .results import load_rubric, rubric_units
 
     t0 = time.perf_counter()
@@ -271,6 +299,8 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     submissions_dir = Path(submissions_dir).resolve()
     if not submissions_dir.is_dir():
         raise FileNotFoundError(f"{submissions_dir} is not a folder of submissions")
+    if shard and seed is None:
+        raise ValueError("--shard needs --seed: every shard must grade with the same fresh inputs")
     (out / "reports").mkdir(parents=True, exist_ok=True)
     out = out.resolve()
     rubric = load_rubric()
@@ -284,7 +314,7 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     records = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command): s
-                   for s in students}
+                   for s in shard_of(students, shard)}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]
             try:
@@ -297,22 +327,57 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
             doc = rec["results"]
             score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
             print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
-    records.sort(key=lambda r: r["student"])
-    columns = gradebook_columns(rubric, units)
+    batch = {"jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "shard": shard}
+    return write_gradebook(out, records, rubric, batch, time.perf_counter() - t0)
+
+
+def write_gradebook(out, records, rubric, batch, seconds):
+    """gradebook.csv, failures.md, summary.json and records.json (what `merge` reads back)."""
+    records = sorted(records, key=lambda r: r["student"])
+    units = batch["units"]
     with open(out / "gradebook.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=gradebook_columns(rubric, units), extrasaction="ignore")
         writer.writeheader()
         for rec in records:
             writer.writerow(gradebook_row(rec, rubric, units))
-    seconds = time.perf_counter() - t0
     failures = write_failures(out, records, seconds)
     summary = {"submissions": len(records), "graded": sum(r["status"] == "graded" for r in records),
                "no_submission": [r["student"] for r in records if r["status"] == "no-submission"],
                "grader_failures": [{"student": r["student"], "status": r["status"], "message": r["message"]}
                                    for r in failures],
-               "jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "seconds": round(seconds, 2)}
+               **batch, "seconds": round(seconds, 2)}
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    (out / "records.json").write_text(json.dumps(records, indent=1) + "\n")
     return summary
+
+
+def merge(shard_dirs, out):
+    """One gradebook from the shards' outputs, the same as one machine grading everyone would write.
+
+    The shards must have graded with the same seed, units and hidden-suite setting; each student
+    must appear in exactly one shard. Reports, pinned submissions and logs are copied alongside.
+    """
+    from .results import load_rubric
+
+    out = Path(out)
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    records, batches, seconds = [], [], 0.0
+    for d in map(Path, shard_dirs):
+        summary = json.loads((d / "summary.json").read_text())
+        batches.append({k: summary.get(k) for k in ("seed", "units", "public_only")})
+        seconds = max(seconds, summary["seconds"])  # the shards ran side by side
+        records += json.loads((d / "records.json").read_text())
+        for sub in ("reports", "submissions", "logs"):
+            if (d / sub).is_dir():
+                shutil.copytree(d / sub, out / sub, dirs_exist_ok=True)
+    if any(b != batches[0] for b in batches):
+        raise ValueError(f"the shards were graded differently (seed, units or hidden suites): {batches}")
+    seen = [r["student"] for r in records]
+    twice = sorted({s for s in seen if seen.count(s) > 1})
+    if twice:
+        raise ValueError(f"students graded in more than one shard: {twice}")
+    batch = {"jobs": None, **batches[0], "shard": None, "shards": len(batches)}
+    return write_gradebook(out.resolve(), records, load_rubric(), batch, seconds)
 
 
 def main(args):
@@ -323,7 +388,16 @@ def main(args):
         seed = int(os.environ["GENLAB_GRADE_ALL_SEED"])
     public_only = bool(getattr(args, "public_only", False)) or os.environ.get("GENLAB_GRADE_ALL_PUBLIC_ONLY") == "1"
     try:
-        summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout)
+        if args.submissions == "shard-list":
+            print("\n".join(roster_shard(args.shards[0], args.shard)))
+            return 0
+        if args.submissions == "merge":
+            summary = merge(args.shards, args.out)
+            print(f"merged {len(args.shards)} shard(s): {summary['submissions']} submissions, "
+                  f"{len(summary['grader_failures'])} grader failure(s); gradebook: {Path(args.out) / 'gradebook.csv'}")
+            return 3 if summary["grader_failures"] else 0
+        summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout,
+                            shard=getattr(args, "shard", None))
     except (FileNotFoundError, ValueError) as exc:
         print(f"grade-all: {exc}", file=sys.stderr)
         return 2

@@ -231,7 +231,7 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
     import argparse
     calls = []
 
-    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout):
+    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None):
         calls.append((jobs, units, public_only, timeout))
         return {"graded": 1, "submissions": 1, "seconds": 0.0, "jobs": jobs, "seed": 1,
                 "grader_failures": [{"student": "x"}] if len(calls) > 1 else []}
@@ -242,6 +242,72 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
     assert grade_all.main(args) == 0
     assert grade_all.main(args) == 3
     assert calls[0] == (2, ["vae", "gan"], False, 77.0)
+
+
+# ---- many machines: shards and their merge -------------------------------------------------------
+
+def _canned_command(pinned, json_out, units, public_only, seed):
+    """A stand-in grader whose score depends on the student, so a mix-up between shards shows."""
+    score = float(len(Path(pinned).name))
+    doc = {"score": score, "max_score": 20.0, "submission": "", "units": ["vae"], "hidden_graded": True,
+           "isolation": "bwrap-user: ...", "seed": seed, "seconds": 0.1, "notices": [],
+           "tests": [{"name": "tests/test_vae.py::test_a", "unit": "vae", "group": "vae-public", "status": "passed",
+                      "score": score, "max_score": 20.0}],
+           "checklist": [{"id": "vae", "item": "VAE", "passed": score >= 16, "score": score, "max_score": 20.0,
+                          "graded": True}],
+           "projects": [{"id": 1, "name": "VAE digits", "passed": False, "graded": True}]}
+    return [sys.executable, "-c", f"import pathlib, sys; pathlib.Path(sys.argv[1]).write_text({json.dumps(doc)!r})",
+            str(json_out)]
+
+
+def test_shards_merged_give_the_gradebook_of_one_machine(tmp_path):
+    subs = tmp_path / "subs"
+    for name in ("ann", "bo", "cyrus", "dee", "eleanor", "fu", "gwendolyn"):
+        (subs / name / "genlab").mkdir(parents=True)
+        (subs / name / "genlab" / "__init__.py").write_text(f"# {name}\n")
+    (subs / "hal").mkdir()  # no submission: still one row, in whichever shard it falls
+    run = lambda out, shard=None: grade_all.run_batch(subs, tmp_path / out, jobs=2, units=["vae"], seed=7,
+                                                     timeout=60, command=_canned_command, shard=shard)
+    run("one")
+    shards = [run(f"shard{i}", f"{i}/3") for i in (1, 2, 3)]
+    assert sorted(n for s in shards for n in [s["submissions"]]) == [2, 3, 3]
+    grade_all.merge([tmp_path / f"shard{i}" for i in (1, 2, 3)], tmp_path / "merged")
+
+    def rows(out):  # a grading's wall time differs between any two runs; everything else must not
+        return {name: {k: v for k, v in row.items() if k != "seconds"} for name, row in read_gradebook(out).items()}
+    assert rows(tmp_path / "merged") == rows(tmp_path / "one")
+    assert list(read_gradebook(tmp_path / "merged")) == sorted(read_gradebook(tmp_path / "one"))
+    assert (tmp_path / "merged" / "reports" / "gwendolyn.json").is_file()
+
+
+def test_a_roster_shard_is_the_same_students_as_a_folder_shard(tmp_path):
+    """The regrade workflow clones only its shard's repositories (roster_shard); together the shards
+    must cover the class exactly as `--shard` would split the cloned folders."""
+    repos = ["org/Zoe", "org/amy", "other/bob", "org/bob-2", "org/_x", "org/amy.b"]
+    (tmp_path / "roster.txt").write_text("# the class\n" + "\n".join(repos) + "\n\n")
+    for r in repos:
+        (tmp_path / "subs" / r.split("/")[1]).mkdir(parents=True)
+    folders = grade_all.list_students(tmp_path / "subs")
+    for shard in ("1/3", "2/3", "3/3"):
+        assert [r.split("/")[1] for r in grade_all.roster_shard(tmp_path / "roster.txt", shard)] == \
+            [f.name for f in grade_all.shard_of(folders, shard)]
+    assert sorted(r for i in (1, 2, 3) for r in grade_all.roster_shard(tmp_path / "roster.txt", f"{i}/3")) == sorted(repos)
+
+
+def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
+    subs = tmp_path / "subs"
+    for name in ("ann", "bo"):
+        (subs / name / "genlab").mkdir(parents=True)
+    common = dict(jobs=1, units=["vae"], timeout=60, command=_canned_command)
+    grade_all.run_batch(subs, tmp_path / "a", seed=1, shard="1/2", **common)
+    grade_all.run_batch(subs, tmp_path / "b", seed=2, shard="2/2", **common)
+    with pytest.raises(ValueError, match="graded differently"):
+        grade_all.merge([tmp_path / "a", tmp_path / "b"], tmp_path / "m")
+    grade_all.run_batch(subs, tmp_path / "c", seed=1, shard="1/2", **common)
+    with pytest.raises(ValueError, match="more than one shard"):
+        grade_all.merge([tmp_path / "a", tmp_path / "c"], tmp_path / "m2")
+    with pytest.raises(ValueError, match="needs --seed"):
+        grade_all.run_batch(subs, tmp_path / "d", shard="1/2", **common)
 
 
 # ---- pinning -------------------------------------------------------------------------------------

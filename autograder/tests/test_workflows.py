@@ -132,13 +132,14 @@ def parse_cli(argv, monkeypatch):
 
 
 def autograder_commands(path):
-    """Every `python -m autograder ...` argv in the workflow's run steps."""
+    """Every `python -m autograder ...` argv in the run steps of the workflow's jobs."""
     found = []
-    for step in steps(path):
+    for step in (step for job in load(path)["jobs"] for step in steps(path, job)):
         for line in step.get("run", "").splitlines():
             m = re.search(r'(?:^|\s|")(?:python|\$\(command -v python\)")\s+-m autograder (.*)$', line)
             if m:
-                argv = re.sub(r'"\$[A-Z_]+[^"]*"', "DIR", m.group(1)).split()
+                argv = re.sub(r'"\$SEED"', "1", m.group(1).split(" > ")[0])  # a number where one is wanted; no redirection
+                argv = re.sub(r'"\$[A-Z_]+[^"]*"', "DIR", argv).split()
                 found.append(argv)
     return found
 
