@@ -40,27 +40,40 @@ def test_files(units, public_only=False):
     return files
 
 
-def run_judge(submission, files, seed=None, first_failure=False, isolation=None):
-    """Run pytest (the judge) in a subprocess; return what it recorded."""
+def run_judge(submission, files, seed=None, first_failure=False, isolation=None, judge=None, only=None):
+    """Run pytest (the judge) over `files` in a fresh process; return what it recorded.
+
+    `judge`: a WarmJudge (warm_judge.py) to fork the session from, instead of starting Python.
+    `only`: a pytest -k expression selecting tests (benchmarks; never for grades).
+    """
     with tempfile.TemporaryDirectory(prefix="genlab-judge-") as tmp:
         results_path = Path(tmp) / "outcomes.json"
-        cmd = [sys.executable, "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider",
-               "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
-               "--genlab-submission", str(submission), "--genlab-results", str(results_path)]
+        # -m "": the judge runs every test of the files, whatever its marks (pyproject deselects slow ones).
+        args = [*map(str, files), "-q", "-p", "no:cacheprovider", "-m", "",
+                "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
+                "--genlab-submission", str(submission), "--genlab-results", str(results_path)]
         if seed is not None:
-            cmd += ["--genlab-seed", str(seed)]
+            args += ["--genlab-seed", str(seed)]
         if first_failure:
-            cmd += ["-x"]
+            args += ["-x"]
         if isolation:
-            cmd += ["--genlab-isolation", isolation]
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", GENLAB_PROGRESS="0")
-        try:
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=JUDGE_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            raise GraderError(f"the judge did not finish within {JUDGE_TIMEOUT_S} s") from None
-        if proc.returncode not in (0, 1) or not results_path.exists():
-            raise GraderError(f"the judge failed (pytest exit {proc.returncode}):\n"
-                              f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+            args += ["--genlab-isolation", isolation]
+        if only:
+            args += ["-k", only]
+        if judge is not None:
+            code, output = judge.run(args, JUDGE_TIMEOUT_S)
+        else:
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", GENLAB_PROGRESS="0")
+            try:
+                proc = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
+                                      capture_output=True, text=True, timeout=JUDGE_TIMEOUT_S)
+                code, output = proc.returncode, proc.stdout[-4000:] + "\n" + proc.stderr[-4000:]
+            except subprocess.TimeoutExpired:
+                code = None
+        if code is None:
+            raise GraderError(f"the judge did not finish within {JUDGE_TIMEOUT_S} s")
+        if code not in (0, 1) or not results_path.exists():
+            raise GraderError(f"the judge failed (pytest exit {code}):\n{output[-8000:]}")
         outcomes = json.loads(results_path.read_text())
     broken = [t for t in outcomes["tests"] if t.get("error_type") == "WorkerStartError"]
     if broken:
@@ -90,7 +103,7 @@ def split_units(files, jobs, rubric):
     return [[f for u in files if u in b for f in files[u]] for b in buckets]
 
 
-def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs):
+def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs, judge=None, only=None):
     """Grade `files` ({unit: [test files]}) with up to `jobs` judges in parallel, one seed for all.
 
     Each test's inputs depend only on the seed and its own name (pytest_plugin), so the outcomes
@@ -99,7 +112,7 @@ def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs):
     seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     batches = split_units(files, jobs, rubric)
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        parts = list(pool.map(lambda fs: run_judge(submission, fs, seed, first_failure, isolation), batches))
+        parts = list(pool.map(lambda fs: run_judge(submission, fs, seed, first_failure, isolation, judge, only), batches))
     order = {str(f): i for i, f in enumerate(f for fs in files.values() for f in fs)}
     tests = sorted((t for part in parts for t in part["tests"]),
                    key=lambda t: order.get(str(ROOT / t["nodeid"].split("::")[0]), len(order)))
@@ -109,7 +122,7 @@ def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs):
 
 
 def grade(submission="starter", units=None, public_only=False, seed=None, first_failure=False, isolation=None,
-          jobs=None):
+          jobs=None, judge=None, only=None):
     t0 = time.perf_counter()
     submission = Path(submission).resolve()
     if not submission.is_dir():
@@ -123,7 +136,9 @@ def grade(submission="starter", units=None, public_only=False, seed=None, first_
     if not files:
         raise GraderError(f"no tests found for units {wanted}")
     hidden_graded = any(p.is_relative_to(HIDDEN) for fs in files.values() for p in fs)
-    outcomes = run_judges(submission, files, rubric, seed, first_failure, isolation, jobs or default_jobs())
+    if judge is not None:
+        jobs = 1  # one warm judge serves one grading at a time
+    outcomes = run_judges(submission, files, rubric, seed, first_failure, isolation, jobs or default_jobs(), judge, only)
     results = score(outcomes["tests"], rubric, list(files), hidden_graded)
     results.submission = str(submission)
     results.isolation = outcomes["isolation"]

@@ -49,6 +49,17 @@ def _bwrap_works(extra):
         return False
 
 
+def _others_can_run_python():
+    """Whether `nobody` can reach and run this interpreter and its packages (not so under a 0700 /root)."""
+    import stat
+    for target in {Path(sys.executable).resolve(), *_python_roots()}:
+        for folder in [target, *target.parents]:
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH or (folder.is_dir() and folder == target and not mode & stat.S_IROTH):
+                return False
+    return True
+
+
 def best_available():
     """The strongest mode this machine allows (overridable with GENLAB_ISOLATION)."""
     forced = os.environ.get("GENLAB_ISOLATION")
@@ -61,7 +72,7 @@ def best_available():
         return "bwrap-user"
     if not root and _bwrap_works([]):
         return "bwrap"
-    if root:
+    if root and _others_can_run_python():
         return "user"
     return "process"
 

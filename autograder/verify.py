@@ -8,6 +8,7 @@
 Prints a line per check and exits 1 with a list of what failed.
 """
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +17,7 @@ from . import release
 from .grade import GraderError, grade
 from .mutants import load_catalogue, write_mutant
 from .results import load_rubric, rubric_units
+from .warm_judge import WarmJudge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,13 +37,13 @@ def check_starter(units):
     return bad, f"starter: {r.score:.1f} / {r.max_score:.1f}"
 
 
-def check_mutant(unit, mutant):
+def check_mutant(unit, mutant, judge=None):
     with tempfile.TemporaryDirectory(prefix=f"mutant-{mutant.name}-") as tmp:
         try:
             write_mutant(mutant, tmp)
         except ValueError as exc:
             return False, str(exc)
-        r = grade(tmp, [unit], first_failure=True)
+        r = grade(tmp, [unit], first_failure=True, judge=judge)
     failed = [t for t in r.tests if t.status != "passed"]
     if not failed:
         return False, f"{unit}/{mutant.name}: NOT caught (full marks) - {mutant.hint}"
@@ -60,12 +62,26 @@ def main(args):
             print(line, flush=True)
             problems += bad
         jobs = [(u, m) for u in units for m in load_catalogue(u)]
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for caught, line in pool.map(lambda um: check_mutant(*um), jobs):
-                print(("  " if caught else "! ") + line, flush=True)
-                if not caught:
-                    problems.append(line)
-        print(f"mutants: {sum(1 for _ in jobs)} graded", flush=True)
+        t_mutants = time.perf_counter()
+        # One warm judge per thread: a mutant's grading forks from it instead of starting Python.
+        local, judges = threading.local(), []
+
+        def graded(unit_mutant):
+            if not hasattr(local, "judge"):
+                local.judge = WarmJudge()
+                judges.append(local.judge)
+            return check_mutant(*unit_mutant, judge=local.judge)
+
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+                for caught, line in pool.map(graded, jobs):
+                    print(("  " if caught else "! ") + line, flush=True)
+                    if not caught:
+                        problems.append(line)
+        finally:
+            for judge in judges:
+                judge.close()
+        print(f"mutants: {len(jobs)} graded in {time.perf_counter() - t_mutants:.0f} s", flush=True)
     except GraderError as exc:
         problems.append(f"grader error: {exc}")
     stale = release.stale_starter_files()

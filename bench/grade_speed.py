@@ -1,14 +1,23 @@
-"""How long grading takes: per unit, in total, and the worker's fixed overhead.
+"""How long grading takes, against its budgets (issue 17), and against otter-grader.
 
-    python bench/grade_speed.py [--units vae,gan] [--repeat 1]
+    python bench/grade_speed.py [--units vae,gan] [--skip-otter] [--skip-verify]
 
-Grades the reference (public and hidden suites) once per unit and once for all units together,
-and measures the worker's fixed overhead (start, a trivial call, teardown). Prints seconds and the
-ratio to the targets of the issue that introduced the grader (VAE hidden suite 15 s, overhead 3 s)
-and of each unit's issue.
+Prints, each with its budget and the ratio measured/budget (under 1 is within budget):
+- the grader's overhead: judge start + worker start + one trivial call + teardown, no student work;
+- each unit graded alone (public + hidden suites, projects included) on the reference;
+- every unit together, as one `grade` command (judges run side by side, one per core);
+- the warm judge's overhead per grading, as `verify` uses it for mutants;
+- `otter run` on a one-question notebook, the same measurement for the tool many courses use.
+Wall seconds and the CPU seconds of all the processes involved are both printed: where wall is far
+above CPU / cores, something waits. Run it on an idle machine and give `uptime` with the figures.
 """
 import argparse
+import os
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,40 +28,98 @@ import torch  # noqa: E402
 
 from autograder.grade import grade  # noqa: E402
 from autograder.results import load_rubric, rubric_units  # noqa: E402
-from autograder.worker import SandboxWorker  # noqa: E402
+from autograder.warm_judge import WarmJudge  # noqa: E402
 
-TARGET_S = {"vae": 15, "gan": 20, "transformer": 10, "diffusion": 20}
-OVERHEAD_TARGET_S = 3.0
+BUDGET_UNIT_S = 15.0
+BUDGET_ALL_S = 60.0
+BUDGET_OVERHEAD_S = 1.0
 
 
-def worker_overhead():
-    t0 = time.perf_counter()
-    w = SandboxWorker(ROOT / "solutions", [ROOT / "tests" / "probes"])
-    w.call("vae.gaussian_kl", torch.zeros(1, 1), torch.zeros(1, 1))
-    w.close()
-    return time.perf_counter() - t0, w.isolation
+def cpu_seconds():
+    """CPU time of this process and every child it has waited for."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn):
+    w0, c0 = time.perf_counter(), cpu_seconds()
+    value = fn()
+    return time.perf_counter() - w0, cpu_seconds() - c0, value
+
+
+def row(what, wall, cpu, budget=None):
+    ratio = f"{wall / budget:6.2f}" if budget else "     -"
+    print(f"{what:<44} {wall:8.2f} {cpu:8.2f} {budget if budget else '-':>7} {ratio}", flush=True)
+
+
+def overhead(tmp):
+    """grade() of one public VAE test that makes one trivial call: start, call, teardown."""
+    sub = Path(tmp) / "overhead"
+    shutil.copytree(ROOT / "solutions" / "genlab", sub / "genlab")
+    return timed(lambda: grade(sub, ["vae"], public_only=True, jobs=1, only="test_gaussian_kl_is_zero_for_the_prior"))
+
+
+def otter_one_question(tmp):
+    """Build a one-question otter notebook with `otter assign`, then time `otter run` on it."""
+    import nbformat
+    tmp = Path(tmp) / "otter"
+    tmp.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_raw_cell("# ASSIGNMENT CONFIG\nexport_cell: false\ncheck_all_cell: false\nrun_tests: false\n"),
+                nbformat.v4.new_raw_cell("# BEGIN QUESTION\nname: q1\npoints: 1"),
+                nbformat.v4.new_raw_cell("# BEGIN SOLUTION"),
+                nbformat.v4.new_code_cell("def square(x):\n    return x * x  # SOLUTION"),
+                nbformat.v4.new_raw_cell("# END SOLUTION"),
+                nbformat.v4.new_raw_cell("# BEGIN TESTS"),
+                nbformat.v4.new_code_cell("assert square(3) == 9"),
+                nbformat.v4.new_raw_cell("# END TESTS"),
+                nbformat.v4.new_raw_cell("# END QUESTION")]
+    nbformat.write(nb, tmp / "master.ipynb")
+    subprocess.run(["otter", "assign", "master.ipynb", "dist"], cwd=tmp, check=True, capture_output=True)
+    zip_path = next((tmp / "dist" / "autograder").glob("*.zip"))
+    (tmp / "out").mkdir()
+    cmd = ["otter", "run", "-a", str(zip_path), "-o", str(tmp / "out"), str(tmp / "dist" / "autograder" / "master.ipynb")]
+    return timed(lambda: subprocess.run(cmd, cwd=tmp, check=True, capture_output=True))
+
+
+def warm_judge_overhead():
+    """Per grading through the warm judge (verify's mutants), once it is started."""
+    judge = WarmJudge()
+    try:
+        sub = ROOT / "solutions"
+        grade(sub, ["vae"], public_only=True, judge=judge, only="test_gaussian_kl_is_zero_for_the_prior")
+        return timed(lambda: grade(sub, ["vae"], public_only=True, judge=judge,
+                                   only="test_gaussian_kl_is_zero_for_the_prior"))
+    finally:
+        judge.close()
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--units", default=None)
+    p.add_argument("--skip-otter", action="store_true")
     args = p.parse_args()
+    torch.set_num_threads(1)
     units = args.units.split(",") if args.units else [u for u in rubric_units(load_rubric())
                                                       if (ROOT / "tests" / f"test_{u}.py").exists()]
-    overhead, isolation = worker_overhead()
-    print(f"isolation: {isolation}")
-    print(f"worker overhead (start + one call + teardown): {overhead:.2f} s  "
-          f"(target {OVERHEAD_TARGET_S} s, ratio {overhead / OVERHEAD_TARGET_S:.2f})")
-    print(f"{'unit':<12} {'hidden+public s':>16} {'tests':>6} {'target s':>9} {'ratio':>6}")
-    for unit in units:
-        r = grade(ROOT / "solutions", [unit])
-        judge_s = sum(t.seconds for t in r.tests)
-        print(f"{unit:<12} {r.seconds:>16.1f} {len(r.tests):>6} {TARGET_S.get(unit, 0):>9} "
-              f"{r.seconds / TARGET_S.get(unit, r.seconds):>6.2f}   (inside tests: {judge_s:.1f} s)")
-    t0 = time.perf_counter()
-    r = grade(ROOT / "solutions", units)
-    total = time.perf_counter() - t0
-    print(f"{'all units':<12} {total:>16.1f} {len(r.tests):>6}   score {r.score:.0f}/{r.max_score:.0f}")
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(f"{'what':<44} {'wall s':>8} {'cpu s':>8} {'budget':>7} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, cpu, r = overhead(tmp)
+        row("overhead: judge + worker + 1 call + teardown", wall, cpu, BUDGET_OVERHEAD_S)
+        print(f"  (isolation: {r.isolation})")
+        wall, cpu, _ = warm_judge_overhead()
+        row("  the same through verify's warm judge", wall, cpu, BUDGET_OVERHEAD_S)
+        if not args.skip_otter and shutil.which("otter"):
+            otter_wall, otter_cpu, _ = otter_one_question(tmp)
+            row("otter run, one-question notebook", otter_wall, otter_cpu)
+            print(f"  genlab overhead / otter run: {r.seconds / otter_wall:.2f} (wall)")
+        for unit in units:
+            wall, cpu, r = timed(lambda: grade(ROOT / "solutions", [unit]))
+            row(f"{unit} ({len(r.tests)} tests, {r.score:.0f}/{r.max_score:.0f})", wall, cpu, BUDGET_UNIT_S)
+        wall, cpu, r = timed(lambda: grade(ROOT / "solutions", units))
+        row(f"all {len(units)} units ({len(r.tests)} tests, {r.score:.0f}/{r.max_score:.0f})", wall, cpu, BUDGET_ALL_S)
 
 
 if __name__ == "__main__":

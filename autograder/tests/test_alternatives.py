@@ -10,6 +10,8 @@ import pytest
 
 from autograder.grade import grade
 
+pytestmark = pytest.mark.slow  # grades whole submissions: the second tier
+
 ROOT = Path(__file__).resolve().parents[2]
 ALTERNATIVES = sorted((Path(__file__).parent / "alternatives").glob("*.py"))
 

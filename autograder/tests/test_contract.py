@@ -53,6 +53,7 @@ def test_every_unit_has_all_its_pieces():
         assert list((ROOT / "assignments").glob("*.ipynb")), "notebooks"
 
 
+@pytest.mark.slow  # a pytest process per unit
 @pytest.mark.parametrize("unit", UNITS)
 def test_starter_fails_every_public_test_with_not_implemented_error_only(unit, tmp_path):
     results = tmp_path / "outcomes.json"

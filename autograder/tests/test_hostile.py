@@ -16,6 +16,7 @@ from autograder.sandbox import best_available
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOXED = best_available().startswith("bwrap")
+pytestmark = pytest.mark.slow  # grades whole submissions: the second tier
 PUBLIC_VAE_TESTS = 13
 
 

@@ -12,6 +12,7 @@ NOTEBOOKS = sorted((ROOT / "assignments").glob("*.ipynb"))
 LIMIT_S = 60  # the promise to instructors: each notebook runs in under a minute on a 2-core CPU
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_executes_against_the_reference(path, monkeypatch):
     monkeypatch.setenv("GENLAB_IMPL", str(ROOT / "solutions"))
