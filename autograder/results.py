@@ -98,9 +98,20 @@ def load_rubric(path=RUBRIC):
     rubric.setdefault("pass_fraction", 0.8)
     ids = {c["id"] for c in rubric["checklist"]}
     for g in rubric["group"]:
-        if g.get("checklist") not in ids:
-            raise ValueError(f"rubric group {g['name']} names an unknown checklist item {g.get('checklist')!r}")
+        if "checklist" in g and g["checklist"] not in ids:  # a group may count toward no checklist item
+            raise ValueError(f"rubric group {g['name']} names an unknown checklist item {g['checklist']!r}")
     return rubric
+
+
+SCALE = 10_000  # points are kept in units of 1/10,000 so that shares, totals and reports agree exactly
+
+
+def shares(points, n):
+    """`points` split between `n` tests in units of 1/SCALE: as equal as possible, the first tests
+    taking the remainder, summing exactly to `points` (so 4-decimal scores add up to the total)."""
+    units = round(points * SCALE)
+    base, extra = divmod(units, n)
+    return [base + (i < extra) for i in range(n)]
 
 
 def rubric_units(rubric):
@@ -134,17 +145,17 @@ def score(outcomes, rubric, units, hidden_graded):
         members = by_group.get(g["name"], [])
         if not members:
             continue
-        share = g["points"] / len(members)
-        earned = 0.0
-        for o in members:
-            s = share if o["status"] == "passed" else 0.0
+        earned = 0
+        for o, share in zip(members, shares(g["points"], len(members))):
+            s = share if o["status"] == "passed" else 0
             earned += s
             tests.append(TestResult(
-                name=o["nodeid"], unit=g["unit"], group=g["name"], status=o["status"], score=s, max_score=share,
+                name=o["nodeid"], unit=g["unit"], group=g["name"], status=o["status"], score=s / SCALE,
+                max_score=share / SCALE,
                 output="" if o["status"] == "passed" else o.get("output", ""),
                 hidden="/hidden/" in o["nodeid"] or o["nodeid"].startswith("autograder/hidden"),
                 error_type=o.get("error_type"), seconds=round(o.get("seconds", 0.0), 3)))
-        group_scores[g["name"]] = (g, earned, float(g["points"]), all(o["status"] == "passed" for o in members))
+        group_scores[g["name"]] = (g, earned / SCALE, float(g["points"]), all(o["status"] == "passed" for o in members))
 
     projects = []
     for p in rubric["project"]:
@@ -159,12 +170,12 @@ def score(outcomes, rubric, units, hidden_graded):
             checklist.append(ChecklistResult(c["id"], c["item"], done >= need, float(min(done, need)), float(need),
                                              graded=any(p.graded for p in projects)))
             continue
-        groups = [v for v in group_scores.values() if v[0]["checklist"] == c["id"]]
+        groups = [v for v in group_scores.values() if v[0].get("checklist") == c["id"]]
         s, m = sum(v[1] for v in groups), sum(v[2] for v in groups)
         checklist.append(ChecklistResult(c["id"], c["item"], m > 0 and s >= rubric["pass_fraction"] * m - 1e-9,
                                          round(s, 4), m, graded=m > 0))
-    total = sum(t.score for t in tests)
-    possible = sum(t.max_score for t in tests)
+    total = round(sum(round(t.score * SCALE) for t in tests) / SCALE, 4)
+    possible = round(sum(round(t.max_score * SCALE) for t in tests) / SCALE, 4)
     notices = [f"{n}: not in any rubric group, so it carries no points (a rubric bug)" for n in unmatched]
     return Results(score=total, max_score=possible, tests=tests, checklist=checklist, projects=projects,
                    units=units, hidden_graded=hidden_graded, notices=notices)

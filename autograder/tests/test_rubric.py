@@ -1,0 +1,36 @@
+"""The rubric's arithmetic: points split between tests, totals exact in every report."""
+from decimal import Decimal
+
+from autograder.results import load_rubric, score, shares
+
+
+def _outcomes(unit, n_public, n_hidden, n_project=0, failed=()):
+    names = [f"tests/test_{unit}.py::test_p{i}" for i in range(n_public)]
+    names += [f"autograder/hidden/test_{unit}.py::test_h{i}" for i in range(n_hidden)]
+    names += [f"autograder/hidden/test_{unit}.py::test_project_{i}" for i in range(n_project)]
+    return [{"nodeid": n, "status": "failed" if n in failed else "passed"} for n in names]
+
+
+def test_shares_are_as_equal_as_possible_and_sum_exactly():
+    for points, n in [(25, 13), (55, 7), (20, 3), (1, 9), (75, 41)]:
+        parts = shares(points, n)
+        assert sum(parts) == points * 10_000
+        assert max(parts) - min(parts) <= 1
+
+
+def test_per_test_scores_at_four_decimals_add_up_to_the_total():
+    # 13 public VAE tests used to be worth 1.923077 each: rounded, they summed to 25.0001.
+    results = score(_outcomes("vae", 13, 17, 2, failed={"tests/test_vae.py::test_p3"}), load_rubric(), ["vae"], True)
+    assert sum(Decimal(f"{t.score:.4f}") for t in results.tests) == Decimal(f"{results.score:.4f}")
+    assert sum(Decimal(f"{t.max_score:.4f}") for t in results.tests) == Decimal("100.0000")
+    assert results.max_score == 100.0
+
+
+def test_a_group_may_count_toward_no_checklist_item(tmp_path):
+    text = (load_rubric.__globals__["RUBRIC"]).read_text()
+    text += '\n[[group]]\nname = "extra"\nunit = "extra"\ntests = ["tests/test_extra.py::*"]\npoints = 10\n'
+    (tmp_path / "rubric.toml").write_text(text)
+    rubric = load_rubric(tmp_path / "rubric.toml")
+    results = score(_outcomes("extra", 4, 0), rubric, ["extra"], False)
+    assert results.score == 10.0
+    assert all(c.score == 0 or c.id != "extra" for c in results.checklist)
