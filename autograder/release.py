@@ -205,15 +205,24 @@ def leaks(out):
 
 
 def main(args):
+    from . import points
+
     if args.check:
         problems = stale_starter_files()
         if problems:
             print("starter/ is out of date with solutions/ (run `python -m autograder release`):")
             print("\n".join(f"  starter/genlab/{p}" for p in problems))
+        moved = points.changes()
+        if moved:
+            print("test points changed since the last release (autograder/points.json); "
+                  "`python -m autograder release` records them:")
+            print("\n".join(f"  {line}" for line in moved))
+        if problems or moved:
             return 1
-        print("starter/ is in sync with solutions/.")
+        print("starter/ is in sync with solutions/, and every test's points are as released.")
         return 0
     write_starter()
+    points.write_lock()
     print(f"regenerated {STARTER.relative_to(ROOT)}/ from solutions/")
     out = build_release(Path(args.out) if args.out else DEFAULT_OUT)
     problems = leaks(out)

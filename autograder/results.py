@@ -114,6 +114,30 @@ def shares(points, n):
     return [base + (i < extra) for i in range(n)]
 
 
+def points_of_tests(group, nodeids):
+    """Each test's points in units of 1/SCALE, in the order of `nodeids` (one group's tests).
+
+    A group gives either `points` (split evenly between its tests, so a new test reweights the
+    others) or `points_per_test` (each test is worth that much, so a new test adds points and
+    moves no other). `[group.test_points]` fixes single tests, by function name (parameters
+    included or not): {"test_project_trains" = 10}; the rest share what remains of `points`.
+    """
+    fixed = group.get("test_points", {})
+
+    def pinned(nodeid):
+        name = nodeid.split("::")[-1]
+        return fixed.get(name, fixed.get(name.split("[")[0]))
+    if "points_per_test" in group:
+        return [round((pinned(n) if pinned(n) is not None else group["points_per_test"]) * SCALE) for n in nodeids]
+    free = [n for n in nodeids if pinned(n) is None]
+    rest = group["points"] - sum(pinned(n) for n in nodeids if pinned(n) is not None)
+    if rest < -1e-9 or (rest > 1e-9 and not free):
+        raise ValueError(f"rubric group {group['name']}: fixed test points do not fit its {group['points']} points")
+    split = iter(shares(rest, len(free)) if free else [])
+    return [round(pinned(n) * SCALE) if pinned(n) is not None else next(split) for n in nodeids]
+
+
+
 def rubric_units(rubric):
     seen = []
     for g in rubric["group"]:
@@ -146,7 +170,8 @@ def score(outcomes, rubric, units, hidden_graded):
         if not members:
             continue
         earned = 0
-        for o, share in zip(members, shares(g["points"], len(members))):
+        points = points_of_tests(g, [o["nodeid"] for o in members])
+        for o, share in zip(members, points):
             s = share if o["status"] == "passed" else 0
             earned += s
             tests.append(TestResult(
@@ -155,7 +180,7 @@ def score(outcomes, rubric, units, hidden_graded):
                 output="" if o["status"] == "passed" else o.get("output", ""),
                 hidden="/hidden/" in o["nodeid"] or o["nodeid"].startswith("autograder/hidden"),
                 error_type=o.get("error_type"), seconds=round(o.get("seconds", 0.0), 3)))
-        group_scores[g["name"]] = (g, earned / SCALE, float(g["points"]), all(o["status"] == "passed" for o in members))
+        group_scores[g["name"]] = (g, earned / SCALE, sum(points) / SCALE, all(o["status"] == "passed" for o in members))
 
     projects = []
     for p in rubric["project"]:

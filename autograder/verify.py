@@ -3,10 +3,20 @@
 1. The reference (solutions/) scores full marks.
 2. The generated starter scores zero, and every test fails with NotImplementedError, nothing else.
 3. Every catalogued mutant (autograder/hidden/mutants/) loses points.
-4. starter/ is in sync with solutions/, and the student release contains no solution or hidden text.
+4. Every alternative implementation (autograder/tests/alternatives/<unit>_*.py, a differently
+   written correct module) scores full marks.
+5. The contract between tests, probes and the reference holds (autograder/tests/test_contract.py).
+6. starter/ is in sync with solutions/, and the student release contains no solution or hidden text.
+
+`--units U` runs all of it for those units only: what CI would find wrong about them. For each
+mutant it says whether the public suite alone catches it (the judge runs the public tests first
+and stops at the first failure), which is what pull-request feedback without hidden suites shows.
 
 Prints a line per check and exits 1 with a list of what failed.
 """
+import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -20,6 +30,7 @@ from .results import load_rubric, rubric_units
 from .warm_judge import WarmJudge
 
 ROOT = Path(__file__).resolve().parent.parent
+ALTERNATIVES = ROOT / "autograder" / "tests" / "alternatives"
 
 
 def check_reference(units):
@@ -47,7 +58,31 @@ def check_mutant(unit, mutant, judge=None):
     failed = [t for t in r.tests if t.status != "passed"]
     if not failed:
         return False, f"{unit}/{mutant.name}: NOT caught (full marks) - {mutant.hint}"
-    return True, f"{unit}/{mutant.name}: caught by {failed[0].name.split('::')[-1]} ({failed[0].status})"
+    where = "hidden suite only" if failed[0].hidden else "public suite"
+    return True, f"{unit}/{mutant.name}: caught by {failed[0].name.split('::')[-1]} ({failed[0].status}; {where})"
+
+
+def alternatives(units):
+    return [p for u in units for p in sorted(ALTERNATIVES.glob(f"{u}_*.py"))]
+
+
+def check_alternative(path):
+    """The reference package with one module swapped for a differently written correct one."""
+    unit = next(u for u in sorted(rubric_units(load_rubric()), key=len, reverse=True) if path.stem.startswith(u + "_"))
+    with tempfile.TemporaryDirectory(prefix=f"alternative-{path.stem}-") as tmp:
+        shutil.copytree(ROOT / "solutions" / "genlab", Path(tmp) / "genlab", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(path, Path(tmp) / "genlab" / f"{unit}.py")
+        r = grade(tmp, [unit])
+    failed = {t.name: t.output[:600] for t in r.tests if t.status != "passed"}
+    return failed, f"alternative {path.stem}: {r.score:.1f} / {r.max_score:.1f}"
+
+
+def check_contract():
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "autograder/tests/test_contract.py"],
+                          cwd=ROOT, capture_output=True, text=True)
+    bad = [] if proc.returncode == 0 else [f"contract: {line}" for line in proc.stdout.splitlines() if "FAILED" in line]
+    return bad or ([] if proc.returncode == 0 else [f"contract tests failed:\n{proc.stdout[-2000:]}"]), \
+        f"contract: {'holds' if proc.returncode == 0 else 'BROKEN'}"
 
 
 def main(args):
@@ -64,7 +99,7 @@ def main(args):
         jobs = [(u, m) for u in units for m in load_catalogue(u)]
         t_mutants = time.perf_counter()
         # One warm judge per thread: a mutant's grading forks from it instead of starting Python.
-        local, judges = threading.local(), []
+        local, judges, public = threading.local(), [], 0
 
         def graded(unit_mutant):
             if not hasattr(local, "judge"):
@@ -76,12 +111,21 @@ def main(args):
             with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
                 for caught, line in pool.map(graded, jobs):
                     print(("  " if caught else "! ") + line, flush=True)
+                    public += line.endswith("; public suite)")
                     if not caught:
                         problems.append(line)
         finally:
             for judge in judges:
                 judge.close()
-        print(f"mutants: {len(jobs)} graded in {time.perf_counter() - t_mutants:.0f} s", flush=True)
+        print(f"mutants: {len(jobs)} graded in {time.perf_counter() - t_mutants:.0f} s; "
+              f"{public} caught by the public suite alone", flush=True)
+        for path in alternatives(units):
+            failed, line = check_alternative(path)
+            print(("  " if not failed else "! ") + line, flush=True)
+            problems += [f"alternative {path.stem} loses points on {name}: {out}" for name, out in failed.items()]
+        bad, line = check_contract()
+        print(line, flush=True)
+        problems += bad
     except GraderError as exc:
         problems.append(f"grader error: {exc}")
     stale = release.stale_starter_files()
