@@ -238,7 +238,8 @@ def test_bm25_top_k_order(worker):
 def test_build_rag_prompt_never_exceeds_max_chars_and_keeps_the_best_first(worker):
     passages = [" ".join(random_corpus(1, 30, 40)[0]) for _ in range(6)]
     question = "what does w7 do?"
-    for max_chars in torch.randint(40, 600, (6,)).tolist():
+    shortest = len(f"Context:\n\nQuestion: {question}\nAnswer:")          # no passage kept
+    for max_chars in torch.randint(shortest, 600, (6,)).tolist():
         prompt = worker.call("alignment.build_rag_prompt", question, passages, max_chars)
         assert len(prompt) <= max_chars, f"the prompt has {len(prompt)} characters, over max_chars = {max_chars}"
         assert prompt == ref.build_rag_prompt(question, passages, max_chars), (
@@ -261,9 +262,10 @@ def test_critique_and_revise_stops_when_no_principle_fires(worker):
     principles = [{"pattern": r"\bidiot\b", "critique": "C1: insult", "revision": "person"},
                   {"pattern": r"(\d{3})-(\d{4})", "critique": "C2: phone number", "revision": r"[redacted \2]"}]
     text = "call the idiot at 555-1234 or 555-9876"
-    got = worker.call("alignment.critique_and_revise", text, principles, max_rounds=5)
-    assert tuple(got[0:1]) == ("call the person at [redacted 1234] or [redacted 9876]",), f"got {got[0]!r}"
-    assert list(got[1]) == ["C1: insult", "C2: phone number"], f"each principle fires once, then a clean round stops; got {got[1]!r}"
+    revised, log = worker.call("alignment.critique_and_revise", text, principles, max_rounds=5)
+    assert revised == "call the person at [redacted 1234] or [redacted 9876]", \
+        f"every match is replaced with re.sub (back-references allowed); got {revised!r}"
+    assert list(log) == ["C1: insult", "C2: phone number"], f"each principle fires once, then a clean round stops; got {log!r}"
 
 
 def test_critique_and_revise_never_loops_past_max_rounds(worker):
@@ -436,7 +438,7 @@ def test_green_list_equals_the_documented_hash_for_fresh_keys_and_tokens(worker)
 
 def test_green_list_has_exactly_round_gamma_v_green_tokens(worker):
     key = torch.randint(0, 2**31, ()).item()
-    for V, gamma in [(100, 0.37), (333, 0.25), (50, 0.9)]:
+    for V, gamma in [(100, 0.37), (99, 0.25), (50, 0.9)]:       # 99 * 0.25 = 24.75 rounds up to 25
         green = worker.call("alignment.green_list", 5, V, gamma, key)
         assert green.dtype == torch.bool and green.shape == (V,), "a bool (V,) mask"
         assert int(green.sum()) == round(gamma * V), f"expected round({gamma} * {V}) = {round(gamma * V)} green tokens, got {int(green.sum())}"

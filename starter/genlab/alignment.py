@@ -295,8 +295,9 @@ def fit_power_law(n, loss):
     What the tests check: K = 16 points, n log-spaced over [1e4, 1e10], E in [1, 3], alpha in
     [0.25, 0.5], A set so the reducible part A * n^(-alpha) is 1 to 4 times E at n = 1e4, and
     loss multiplied by exp(0.001 * noise), noise ~ N(0, 1); E, A and alpha must come back within
-    the relative tolerances stated in the hidden test (calibrated on the reference: a few times
-    its spread). Without noise the fit must be exact to 1e-3 relative.
+    2%, 30% and 6% (relative) of the truth: about 3x the worst error of the log-space grid fit above
+    over 1000 such data sets (A and alpha trade off against each other, hence A's wider bound).
+    Without noise the fit must be exact to 1e-3 relative.
 
     Args:
         n: (K,) positive sizes (tensor or list); loss: (K,) losses, all > E.
