@@ -192,4 +192,4 @@ def test_detect_watermark_z_of_an_all_green_sequence(worker):
         tokens.append(int(torch.nonzero(green_list_by_hand(tokens[-1], V, gamma, key))[0]))
     z = worker.call("alignment.detect_watermark", torch.tensor(tokens), V, gamma, key)
     expected = (T - gamma * T) / math.sqrt(T * gamma * (1 - gamma))
-    assert abs(float(z) - expected) < 1e-6, f"z = (|s|_G - gamma T) / sqrt(T gamma (1 - gamma)) = {expected:.4f} here, got {z}"
+    assert abs(float(z) - expected) < 1e-4, f"z = (|s|_G - gamma T) / sqrt(T gamma (1 - gamma)) = {expected:.4f} here, got {z}"

@@ -392,13 +392,15 @@ def test_fit_power_law_is_exact_without_noise(worker):
 
 
 def test_fit_power_law_recovers_the_parameters_from_noisy_data(worker):
-    """Four fresh data sets with 0.2% multiplicative noise (the docstring's recipe).
+    """Four fresh data sets with 0.1% multiplicative noise (the docstring's recipe).
 
-    Calibration: autograder/hidden/calibration/alignment_power_law.py, 1000 data sets on the
-    reference. Largest relative errors seen: E 0.0094, A 0.10, alpha 0.019 (see the .txt). Bounds
-    below: E 0.03, A 0.3, alpha 0.06 (about 3x the worst of 1000). A normal fit to the log
-    relative errors puts the chance that one of four fits exceeds a bound below 1e-6; 0/4000
-    failures bound it below 7.5e-4 per fit (95%, distribution-free).
+    Calibration: autograder/hidden/calibration/alignment_power_law.py (.txt), 1000 data sets on the
+    reference. Largest relative errors seen: E 0.0027, A 0.093, alpha 0.019 (sd 0.0008, 0.014,
+    0.0034). Bounds: E 0.02, A 0.3, alpha 0.06, 3 to 7 times the worst of 1000 (A and alpha trade
+    off, hence A's wide bound; it still rejects a fit without E or in linear n by far). A normal fit
+    puts each bound beyond 17 sd (a rate below 1e-60, though the tails are heavier than normal: the
+    worst A error is 6.6 sd); distribution-free, 0/1000 failures bound the rate per fit below 0.3%
+    (95%), so below 1.2% per test run.
     """
     bounds = (0.02, 0.3, 0.06)
     for _ in range(4):
@@ -467,18 +469,20 @@ def test_detect_watermark_equals_reference_on_random_sequences(worker):
     seqs = torch.randint(0, V, (5, 41))
     got = worker.probe("alignment.detect_many", sequences=seqs, vocab_size=V, gamma=gamma, key=key)
     want = [ref.detect_watermark(s, V, gamma, key) for s in seqs]
-    expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(want, dtype=torch.float64),
+    expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-5, atol=1e-5,
                  hint="token i is scored with green_list(tokens[i - 1]) (the PREVIOUS token); z uses sqrt(T gamma (1 - gamma))")
 
 
 def test_detect_watermark_z_of_unwatermarked_sequences_is_standard_normal(worker):
     """200 uniform random sequences of T = 100 tokens (V = 64, gamma = 0.75, G/V = gamma exactly).
 
-    The z's mean must lie within 0.3 of 0 and their standard deviation within [0.8, 1.2].
-    Calibration: autograder/hidden/calibration/alignment_watermark.py, 300 seeds on the reference
-    (see the .txt): the mean's spread is 0.07 and the std's 0.05, so both bounds sit past 4
-    standard deviations: a normal fit gives a false-failure rate of about 1e-4 in all; 0/300
-    failures bound it below 1% (95%, distribution-free). A z without the (1 - gamma) has std 0.5.
+    The z's mean must lie within 0.3 of 0 and their standard deviation within (0.8, 1.2). A z
+    without the (1 - gamma) has std 0.5; one seeded by the current token is exact-checked elsewhere.
+    Calibration: autograder/hidden/calibration/alignment_watermark.py (.txt). The reference on 30
+    keys: mean -0.115 .. 0.113, std 0.888 .. 1.108. With G/V = gamma a uniform sequence's green
+    count is exactly Binomial(T, gamma), so the test itself was simulated 200,000 times: the mean's
+    sd is 0.071 and the std's 0.050 (bounds at 4.2 and 4.0 sd); 16 of 200,000 runs fail, a
+    false-failure rate of 8e-5 (normal fit: about 9e-5).
     """
     V, gamma, key = 64, 0.75, torch.randint(0, 2**31, ()).item()
     z = torch.tensor(worker.probe("alignment.detect_many", sequences=torch.randint(0, V, (200, 101)), vocab_size=V,
@@ -503,5 +507,5 @@ def test_watermarked_generation_from_a_small_model_is_detected(worker):
                      delta=delta, gamma=gamma, key=key, timeout=30)
     ours = [ref.detect_watermark(row, V, gamma, key) for row in r["tokens"]]
     assert min(ours) > 4, f"z of watermarked text (reference detector) {ours}: is delta added to the GREEN tokens of the previous token?"
-    expect_close(torch.tensor(r["z"], dtype=torch.float64), torch.tensor(ours, dtype=torch.float64),
+    expect_close(torch.tensor(r["z"], dtype=torch.float64), torch.tensor(ours, dtype=torch.float64), rtol=1e-5, atol=1e-5,
                  hint="your detect_watermark disagrees with the documented test on the same tokens")

@@ -370,7 +370,7 @@ def detect_watermark(tokens, vocab_size, gamma, key):
     Args:
         tokens: (T + 1,) int64 tensor (or list of ints); vocab_size, gamma, key as in green_list.
     Returns:
-        z as a Python float.
+        z as a Python float (float32 arithmetic is fine: tests compare z within 1e-5).
     """
     # YOUR CODE HERE
     raise NotImplementedError
