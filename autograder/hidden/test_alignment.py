@@ -496,10 +496,10 @@ def test_watermarked_generation_from_a_small_model_is_detected(worker):
     the student's watermark_logits (delta = 2, gamma = 0.25); each must score z > 4 under the
     reference detector and under the student's own.
 
-    Calibration: autograder/hidden/calibration/alignment_watermark.py (see the .txt), 200 seeds x
-    4 sequences on the reference: the smallest z seen and the normal fit are in the .txt; the
-    threshold 4 sits many standard deviations below the mean, so the false-failure rate is far
-    below 1e-6 (normal fit); 0/800 failures bound it below 0.4% per sequence (95%).
+    Calibration: autograder/hidden/calibration/alignment_watermark.py (.txt), 200 seeds x 4
+    sequences on the reference: z min 9.31, mean 13.29, sd 1.30, so the threshold 4 sits 7.2 sd below
+    the mean (normal fit: a false-failure rate of about 3e-13 per sequence, 1e-12 per test);
+    0/800 failures bound it below 0.4% per sequence (95%, distribution-free).
     """
     V, T, delta, gamma, key = 100, 200, 2.0, 0.25, torch.randint(0, 2**31, ()).item()
     bigram = 2 * torch.randn(V, V)
