@@ -345,6 +345,9 @@ def watermark_logits(logits, prev_tokens, delta, gamma, key):
         out[b, v] = logits[b, v] + delta * green_list(prev_tokens[b], V, gamma, key)[v]
 
     Red tokens are unchanged; the input tensor is not modified (return a new tensor).
+    The tests sample T = 200 tokens from a random bigram model through this function (delta = 2,
+    gamma = 0.25) and expect detect_watermark's z > 4 for every sequence (the reference gives
+    z = 13.3 on average, sd 1.3).
 
     Args:
         logits: (B, V) float; prev_tokens: (B,) int64; delta: float; gamma: float; key: int.
