@@ -82,9 +82,9 @@ def test_build_rag_prompt_keeps_the_best_passages_that_fit(worker):
     passages = ["alpha " * 5, "beta " * 5, "gamma"]
     head, tail = "Context:\n", "\nQuestion: why?\nAnswer:"
     first = f"[1] {passages[0]}\n"
-    max_chars = len(head) + len(first) + len(tail) + 5           # room for passage 1 only (5 spare)
+    max_chars = len(head) + len(first) + len(tail) + 12          # 12 spare: passage 2 does not fit, "gamma" would
     prompt = worker.call("alignment.build_rag_prompt", "why?", passages, max_chars)
-    assert prompt == head + first + tail, (f"expected only the first passage (the next does not fit, so the list stops there), got {prompt!r}")
+    assert prompt == head + first + tail, (f"expected only the first passage: the second does not fit, so the list stops there (the third is not tried); got {prompt!r}")
 
 
 # ---- constitutional critique and revision -------------------------------------------------------

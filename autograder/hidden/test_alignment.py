@@ -247,6 +247,14 @@ def test_build_rag_prompt_never_exceeds_max_chars_and_keeps_the_best_first(worke
             f"format; got {prompt!r}")
 
 
+def test_build_rag_prompt_stops_at_the_first_passage_that_does_not_fit(worker):
+    question = "why?"
+    passages = ["short one", "a much longer passage " * 4, "tiny"]
+    kept = "Context:\n[1] short one\n\nQuestion: why?\nAnswer:"
+    prompt = worker.call("alignment.build_rag_prompt", question, passages, len(kept) + len("[3] tiny\n"))
+    assert prompt == kept, f"passage 2 does not fit, so passage 3 is not tried (keep a prefix of the list); got {prompt!r}"
+
+
 def test_build_rag_prompt_raises_when_the_question_alone_does_not_fit(worker):
     try:
         worker.call("alignment.build_rag_prompt", "a long question " * 5, ["p"], 20)
