@@ -1,0 +1,70 @@
+"""Calibrate the two statistical watermark tests of hidden/test_alignment.py on the reference.
+
+    nice -n 10 python autograder/hidden/calibration/alignment_watermark.py
+
+1. test_detect_watermark_z_of_unwatermarked_sequences_is_standard_normal: the reference detector on
+   the test's input (200 uniform sequences, T = 100, V = 64, gamma = 0.75) for 30 keys; and, since
+   with G / V = gamma exactly the green count of a uniform sequence is Binomial(T, gamma), the test's
+   statistic (mean and std of 200 z's) simulated from that binomial 200,000 times.
+2. test_watermarked_generation_from_a_small_model_is_detected: 200 seeds x 4 sequences generated
+   with the reference's watermark_logits from the test's bigram model; the reference z of each.
+"""
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT))
+spec = importlib.util.spec_from_file_location("hidden_test_alignment", HERE.parent / "test_alignment.py")
+test = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(test)
+spec = importlib.util.spec_from_file_location("alignment_hidden", HERE.parent / "probes" / "alignment_hidden.py")
+probes = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(probes)
+
+
+class RefPackage:                      # what a probe sees as `genlab`
+    alignment = test.ref
+
+
+torch.set_num_threads(1)
+ref = test.ref
+
+# 1. unwatermarked z
+V, gamma, T = 64, 0.75, 100
+means, stds = [], []
+for seed in range(30):
+    torch.manual_seed(seed)
+    key = torch.randint(0, 2**31, ()).item()
+    z = torch.tensor([ref.detect_watermark(s, V, gamma, key) for s in torch.randint(0, V, (200, T + 1))])
+    means.append(z.mean().item()), stds.append(z.std().item())
+print("1. unwatermarked z, reference detector, 30 keys x 200 sequences (T = 100, V = 64, gamma = 0.75)")
+print(f"   mean of z: {min(means):+.3f} .. {max(means):+.3f}; std of z: {min(stds):.3f} .. {max(stds):.3f}")
+g = torch.Generator().manual_seed(0)
+reps = 200_000
+counts = torch.distributions.Binomial(T, torch.full((reps, 200), gamma)).sample()
+z = (counts - gamma * T) / math.sqrt(T * gamma * (1 - gamma))
+m, s = z.mean(1), z.std(1)
+fail = ((m.abs() >= 0.3) | (s <= 0.8) | (s >= 1.2)).float().mean().item()
+print(f"   binomial simulation, {reps} runs of the test: mean of z sd {m.std():.4f}, std of z sd {s.std():.4f}; "
+      f"max |mean| {m.abs().max():.3f}, std range {s.min():.3f} .. {s.max():.3f}; failures {fail * reps:.0f}/{reps}")
+print(f"   normal fit: |mean| >= 0.3 at {0.3 / m.std():.1f} sd, std bounds at {(s.mean() - 0.8) / s.std():.1f} / "
+      f"{(1.2 - s.mean()) / s.std():.1f} sd")
+
+# 2. watermarked generation
+Vg, Tg, delta, gamma_g = 100, 200, 2.0, 0.25
+zs = []
+for seed in range(int(sys.argv[1]) if len(sys.argv) > 1 else 200):
+    torch.manual_seed(seed)
+    key = torch.randint(0, 2**31, ()).item()
+    bigram = 2 * torch.randn(Vg, Vg)
+    r = probes.watermarked_generation(RefPackage, bigram, torch.randint(0, Vg, (4,)), Tg, delta, gamma_g, key)
+    zs += r["z"]
+zs = torch.tensor(zs)
+print(f"2. watermarked generation, {len(zs) // 4} seeds x 4 sequences (V = 100, T = 200, delta = 2, gamma = 0.25)")
+print(f"   z: min {zs.min():.2f}, mean {zs.mean():.2f}, sd {zs.std():.2f}; threshold 4 is "
+      f"{(zs.mean() - 4) / zs.std():.1f} sd below the mean; failures {int((zs <= 4).sum())}/{len(zs)}")
