@@ -290,8 +290,12 @@ def roster_shard(roster_file, shard):
 
 
 def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=False, seed=None,
-              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None):
-    """Grade every student folder (or one shard of them); write the gradebook, reports and failures."""
+              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None, students_only=None):
+    """Grade every student folder (or one shard of them); write the gradebook, reports and failures.
+
+    `students_only`: regrade just these students into the gradebook already in `out` (their rows
+    are replaced, every other row is kept as it was graded, with the batch's seed unless given).
+    """
     from .results import load_rubric, rubric_units
 
     t0 = time.perf_counter()
@@ -305,13 +309,25 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     out = out.resolve()
     rubric = load_rubric()
     units = list(units) if units else rubric_units(rubric)
-    seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     students = list_students(submissions_dir)
+    kept = []
+    if students_only:
+        previous = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else None
+        if previous is None:
+            raise ValueError(f"no gradebook in {out} to regrade into")
+        if seed is None:
+            seed = previous["seed"]
+        missing = sorted(set(students_only) - {s.name for s in students})
+        if missing:
+            raise ValueError(f"no submission folder for {missing} in {submissions_dir}")
+        kept = [r for r in json.loads((out / "records.json").read_text()) if r["student"] not in students_only]
+        students = [s for s in students if s.name in students_only]
+    seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     names = [_safe_name(s.name) for s in students]
     clashes = {n for n in names if names.count(n) > 1}
     if clashes:
         raise ValueError(f"student folder names that clash once made safe for file names: {sorted(clashes)}")
-    records = []
+    records = list(kept)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command): s
                    for s in shard_of(students, shard)}
@@ -396,8 +412,9 @@ def main(args):
             print(f"merged {len(args.shards)} shard(s): {summary['submissions']} submissions, "
                   f"{len(summary['grader_failures'])} grader failure(s); gradebook: {Path(args.out) / 'gradebook.csv'}")
             return 3 if summary["grader_failures"] else 0
+        only = [n.strip() for n in args.student.split(",")] if getattr(args, "student", None) else None
         summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout,
-                            shard=getattr(args, "shard", None))
+                            shard=getattr(args, "shard", None), students_only=only)
     except (FileNotFoundError, ValueError) as exc:
         print(f"grade-all: {exc}", file=sys.stderr)
         return 2

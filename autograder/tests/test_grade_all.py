@@ -231,7 +231,7 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
     import argparse
     calls = []
 
-    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None):
+    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None, students_only=None):
         calls.append((jobs, units, public_only, timeout))
         return {"graded": 1, "submissions": 1, "seconds": 0.0, "jobs": jobs, "seed": 1,
                 "grader_failures": [{"student": "x"}] if len(calls) > 1 else []}
@@ -292,6 +292,29 @@ def test_a_roster_shard_is_the_same_students_as_a_folder_shard(tmp_path):
         assert [r.split("/")[1] for r in grade_all.roster_shard(tmp_path / "roster.txt", shard)] == \
             [f.name for f in grade_all.shard_of(folders, shard)]
     assert sorted(r for i in (1, 2, 3) for r in grade_all.roster_shard(tmp_path / "roster.txt", f"{i}/3")) == sorted(repos)
+
+
+def test_one_student_is_regraded_into_the_gradebook_without_the_class(tmp_path):
+    subs = tmp_path / "subs"
+    for name in ("ann", "bo", "cyrus"):
+        (subs / name / "genlab").mkdir(parents=True)
+    grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], seed=3, timeout=60, command=_canned_command)
+    before = read_gradebook(tmp_path / "out")
+    (subs / "bo").rename(subs / "bob")  # a longer name: the canned grader gives it another score
+    graded = []
+
+    def command(pinned, json_out, units, public_only, seed):
+        graded.append((Path(pinned).name, seed))
+        return _canned_command(pinned, json_out, units, public_only, seed)
+    grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], timeout=60, command=command,
+                        students_only=["bob"])
+    after = read_gradebook(tmp_path / "out")
+    assert graded == [("bob", 3)], "only the named student, with the gradebook's seed"
+    assert after["ann"] == before["ann"] and after["cyrus"] == before["cyrus"]
+    assert after["bob"]["total"] == "3.0" and after["bo"] == before["bo"]
+    with pytest.raises(ValueError, match="no submission folder"):
+        grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], timeout=60, command=command,
+                            students_only=["nobody"])
 
 
 def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
