@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, ci}"""
+"""python -m autograder {release, grade, verify, grade-all, lms, ci}"""
 import argparse
 import sys
 
@@ -42,6 +42,12 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=None, help="one seed for the whole batch (default: fresh)")
     p.add_argument("--public-only", action="store_true", help="skip the hidden suites")
 
+    p = sub.add_parser("lms", help="join a gradebook with the roster and export it for Canvas, Moodle or as CSV")
+    p.add_argument("gradebook", help="grade-all's output folder")
+    p.add_argument("--roster", required=True, help="CSV: folder, student_id, name, email[, section]")
+    p.add_argument("--format", default="canvas", choices=["canvas", "moodle", "csv"])
+    p.add_argument("--out", required=True)
+
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
@@ -59,6 +65,9 @@ def main(argv=None):
     if args.command == "grade-all":
         from . import grade_all
         return grade_all.main(args)
+    if args.command == "lms":
+        from . import lms
+        return lms.main(args)
     if args.command == "ci":
         from . import ci
         return ci.main(args)
