@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, lms, ci}"""
+"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci}"""
 import argparse
 import sys
 
@@ -48,6 +48,12 @@ def main(argv=None):
     p.add_argument("--format", default="canvas", choices=["canvas", "moodle", "csv"])
     p.add_argument("--out", required=True)
 
+    p = sub.add_parser("manual", help="hand-graded written answers: `collect` them for grading, `merge` the scores")
+    p.add_argument("action", choices=["collect", "merge"])
+    p.add_argument("path", help="collect: the submissions folder; merge: grade-all's output folder")
+    p.add_argument("manual", nargs="?", help="merge: the filled-in manual.csv")
+    p.add_argument("--out", default="written", help="collect: where to write the answers and manual.csv")
+
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
@@ -65,6 +71,9 @@ def main(argv=None):
     if args.command == "grade-all":
         from . import grade_all
         return grade_all.main(args)
+    if args.command == "manual":
+        from . import manual
+        return manual.main(args)
     if args.command == "lms":
         from . import lms
         return lms.main(args)

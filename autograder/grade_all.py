@@ -213,10 +213,11 @@ def list_students(submissions_dir):
                   key=lambda p: p.name)
 
 
-def gradebook_columns(rubric, units):
+def gradebook_columns(rubric, units, manual=()):
     checklist = [c["id"] for c in rubric["checklist"]]
     projects = [p["id"] for p in rubric["project"]]
-    return (["student"] + [f"unit:{u}" for u in units] + [f"checklist:{c}" for c in checklist]
+    return (["student"] + [f"unit:{u}" for u in units] + [f"manual:{m}" for m in manual]
+            + [f"checklist:{c}" for c in checklist]
             + [f"project:{p}" for p in projects]
             + ["projects_completed", "total", "max_score", "percent", "status", "hidden_graded", "isolation",
                "seconds", "commit", "fingerprint", "notes"])
@@ -242,6 +243,8 @@ def gradebook_row(rec, rubric, units):
         per_unit[t["unit"]] = per_unit.get(t["unit"], 0.0) + t["score"]
     for u in units:
         row[f"unit:{u}"] = round(per_unit[u], 2) if u in per_unit else ""
+    for m in doc.get("manual", []):  # hand-graded written answers (manual.py)
+        row[f"manual:{m['id']}"] = "" if m["points"] is None else m["points"]
     for c in doc["checklist"]:
         row[f"checklist:{c['id']}"] = int(c["passed"]) if c["graded"] else ""
     for p in doc["projects"]:
@@ -352,7 +355,8 @@ def write_gradebook(out, records, rubric, batch, seconds):
     records = sorted(records, key=lambda r: r["student"])
     units = batch["units"]
     with open(out / "gradebook.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=gradebook_columns(rubric, units), extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=gradebook_columns(rubric, units, batch.get("manual", ())),
+                                extrasaction="ignore")
         writer.writeheader()
         for rec in records:
             writer.writerow(gradebook_row(rec, rubric, units))
