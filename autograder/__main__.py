@@ -33,6 +33,8 @@ def main(argv=None):
     p.add_argument("submissions", help="the folder of student folders, or `merge`, or `shard-list`")
     p.add_argument("shards", nargs="*", help="with `merge`: the shards' output folders; with `shard-list`: the roster")
     p.add_argument("--shard", default=None, help="grade only shard i/N of the students (needs --seed)")
+    p.add_argument("--release", default=None,
+                   help="grade with the tests, hidden suites and rubric of this tag or commit (the students' release)")
     p.add_argument("--student", default=None,
                    help="regrade only these students (comma-separated folder names) into the gradebook in --out")
     p.add_argument("--jobs", type=int, default=2)

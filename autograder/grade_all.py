@@ -164,7 +164,7 @@ def run_with_timeout(cmd, timeout, cwd=ROOT):
 
 
 def grade_student(name, folder, out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S,
-                  command=None):
+                  command=None, grader_root=ROOT):
     """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout."""
     from . import reports
     from .results import Results
@@ -184,7 +184,7 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
     json_out = out / "reports" / f"{safe}.json"
     json_out.unlink(missing_ok=True)
     cmd = (command or grade_command)(pinned, json_out, units, public_only, seed)
-    code, log = run_with_timeout(cmd, timeout)
+    code, log = run_with_timeout(cmd, timeout, cwd=grader_root)
     rec["seconds"] = time.perf_counter() - t0
     doc = None
     if code == 0 and json_out.is_file():
@@ -271,6 +271,21 @@ def write_failures(out, records, seconds):
     return failures
 
 
+def release_tree(ref, dest):
+    """The instructor repository as it was at `ref` (a tag or commit): its tests, hidden suites,
+    rubric, reference and grader, unpacked into `dest`. Grading from there gives a student who
+    started from that release the score they would have had then."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref], capture_output=True)
+    if archive.returncode != 0:
+        raise ValueError(f"--release {ref}: not a tag or commit of {ROOT} ({archive.stderr.decode().strip()})")
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    if not (dest / "autograder" / "grade.py").is_file():
+        raise ValueError(f"--release {ref}: that commit has no grader (autograder/grade.py)")
+    return dest
+
+
 def shard_of(students, shard):
     """The students of shard "i/N" (1-based): every N-th of the sorted roster, starting at the i-th."""
     if not shard:
@@ -293,11 +308,12 @@ def roster_shard(roster_file, shard):
 
 
 def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=False, seed=None,
-              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None, students_only=None):
+              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None, students_only=None, release=None):
     """Grade every student folder (or one shard of them); write the gradebook, reports and failures.
 
     `students_only`: regrade just these students into the gradebook already in `out` (their rows
     are replaced, every other row is kept as it was graded, with the batch's seed unless given).
+    `release`: grade with the tests, hidden suites, rubric and grader of that tag or commit.
     """
     from .results import load_rubric, rubric_units
 
@@ -310,7 +326,8 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
         raise ValueError("--shard needs --seed: every shard must grade with the same fresh inputs")
     (out / "reports").mkdir(parents=True, exist_ok=True)
     out = out.resolve()
-    rubric = load_rubric()
+    grader_root = release_tree(release, out / ".grader") if release else ROOT
+    rubric = load_rubric(grader_root / "autograder" / "rubric.toml")
     units = list(units) if units else rubric_units(rubric)
     students = list_students(submissions_dir)
     kept = []
@@ -332,7 +349,8 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
         raise ValueError(f"student folder names that clash once made safe for file names: {sorted(clashes)}")
     records = list(kept)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command): s
+        futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command,
+                               grader_root): s
                    for s in shard_of(students, shard)}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]
@@ -346,7 +364,8 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
             doc = rec["results"]
             score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
             print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
-    batch = {"jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "shard": shard}
+    batch = {"jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "shard": shard,
+             "release": release}
     return write_gradebook(out, records, rubric, batch, time.perf_counter() - t0)
 
 
@@ -418,7 +437,8 @@ def main(args):
             return 3 if summary["grader_failures"] else 0
         only = [n.strip() for n in args.student.split(",")] if getattr(args, "student", None) else None
         summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout,
-                            shard=getattr(args, "shard", None), students_only=only)
+                            shard=getattr(args, "shard", None), students_only=only,
+                            release=getattr(args, "release", None))
     except (FileNotFoundError, ValueError) as exc:
         print(f"grade-all: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -231,7 +232,8 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
     import argparse
     calls = []
 
-    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None, students_only=None):
+    def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None, students_only=None,
+                   release=None):
         calls.append((jobs, units, public_only, timeout))
         return {"graded": 1, "submissions": 1, "seconds": 0.0, "jobs": jobs, "seed": 1,
                 "grader_failures": [{"student": "x"}] if len(calls) > 1 else []}
@@ -245,6 +247,14 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
 
 
 # ---- many machines: shards and their merge -------------------------------------------------------
+
+_CANNED = {"score": 1.0, "max_score": 20.0, "submission": "", "units": ["vae"], "hidden_graded": True,
+           "isolation": "bwrap-user: ...", "seed": 1, "seconds": 0.1, "notices": [],
+           "tests": [{"name": "tests/test_vae.py::test_a", "unit": "vae", "group": "vae-public", "status": "passed",
+                      "score": 1.0, "max_score": 20.0}],
+           "checklist": [{"id": "vae", "item": "VAE", "passed": False, "score": 1.0, "max_score": 20.0, "graded": True}],
+           "projects": [{"id": 1, "name": "VAE digits", "passed": False, "graded": True}]}
+
 
 def _canned_command(pinned, json_out, units, public_only, seed):
     """A stand-in grader whose score depends on the student, so a mix-up between shards shows."""
@@ -315,6 +325,31 @@ def test_one_student_is_regraded_into_the_gradebook_without_the_class(tmp_path):
     with pytest.raises(ValueError, match="no submission folder"):
         grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], timeout=60, command=command,
                             students_only=["nobody"])
+
+
+def test_a_regrade_against_a_release_uses_that_releases_grader_and_rubric(tmp_path):
+    """--release REF unpacks the repository at REF and grades from there (its autograder, tests,
+    hidden suites and rubric), so a student who started from it is graded as they were then."""
+    subs = tmp_path / "subs"
+    (subs / "ann" / "genlab").mkdir(parents=True)
+    first = subprocess.run(["git", "-C", str(ROOT), "rev-list", "--max-parents=0", "HEAD"], capture_output=True, text=True)
+    if first.returncode != 0:
+        pytest.skip("not a git checkout")
+    ref = "HEAD~1"
+
+    def command(pinned, json_out, units, public_only, seed):
+        doc = json.loads(json.dumps(_CANNED))
+        return [sys.executable, "-c", "import autograder, json, sys; d = json.loads(sys.argv[2]); "
+                "d['submission'] = autograder.__file__; open(sys.argv[1], 'w').write(json.dumps(d))",
+                str(json_out), json.dumps(doc)]
+    summary = grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], seed=1, timeout=60,
+                                  command=command, release=ref)
+    graded_by = json.loads((tmp_path / "out" / "reports" / "ann.json").read_text())["submission"]
+    assert Path(graded_by).resolve().is_relative_to((tmp_path / "out" / ".grader").resolve())
+    assert summary["release"] == ref
+    with pytest.raises(ValueError, match="not a tag or commit"):
+        grade_all.run_batch(subs, tmp_path / "out2", jobs=1, units=["vae"], seed=1, command=command,
+                            release="no-such-tag")
 
 
 def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
