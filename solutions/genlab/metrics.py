@@ -217,8 +217,8 @@ def perplexity(nll, n_tokens=None):
     """
     ### BEGIN SOLUTION
     nll = torch.as_tensor(nll, dtype=torch.float64)
-    mean = nll.mean() if n_tokens is None else nll.sum() / n_tokens
-    return math.exp(mean.item())
+    total, count = nll.sum(), (nll.numel() if n_tokens is None else n_tokens)
+    return math.exp((total / count).item())
     ### END SOLUTION
 
 
