@@ -31,7 +31,7 @@ def test_gaussian_log_likelihood_uses_the_variance(worker):
 def test_fit_gaussian_uses_the_biased_variance(worker):
     x = torch.tensor([[0.0, 1.0], [2.0, 1.0]])
     mean, var = worker.call("foundations.fit_gaussian", x)
-    expect_close(mean, torch.tensor([1.0, 1.0]))
+    expect_close(mean, torch.tensor([1.0, 1.0]), hint="the mean of the rows (average over dim 0)")
     expect_close(var, torch.tensor([1.0, 0.0]), hint="the maximum-likelihood variance divides by B, not B - 1")
 
 
@@ -84,8 +84,8 @@ def test_classifier_fit_finds_priors_means_and_floored_variances(worker):
     x = torch.tensor([[0.0], [2.0], [5.0], [5.0]])
     y = torch.tensor([0, 0, 1, 1])
     r = worker.probe("foundations.classifier_fit", x=x, y=y, var_floor=0.1)
-    expect_close(r["priors"], torch.tensor([0.5, 0.5]))
-    expect_close(r["means"], torch.tensor([[1.0], [5.0]]))
+    expect_close(r["priors"], torch.tensor([0.5, 0.5]), hint="priors are the class frequencies")
+    expect_close(r["means"], torch.tensor([[1.0], [5.0]]), hint="per-class means of x[y == c]")
     expect_close(r["variances"], torch.tensor([[1.1], [0.1]]), hint="biased per-class variance plus var_floor")
     assert r["returns_self"], "fit returns self"
 

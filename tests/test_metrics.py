@@ -19,7 +19,7 @@ def test_gaussian_statistics_are_the_mean_and_unbiased_covariance(worker):
     f = torch.tensor([[1.0, 0.0], [3.0, 2.0], [2.0, 4.0]])
     mu, sigma = worker.call("metrics.gaussian_statistics", f)
     assert mu.dtype == torch.float64 and sigma.dtype == torch.float64, "return float64 statistics"
-    expect_close(mu, torch.tensor([2.0, 2.0], dtype=torch.float64))
+    expect_close(mu, torch.tensor([2.0, 2.0], dtype=torch.float64), hint="mu is the mean row")
     expect_close(sigma, torch.tensor([[1.0, 1.0], [1.0, 4.0]], dtype=torch.float64),
                  hint="the covariance is unbiased: divide by N - 1 (numpy.cov, rowvar=False)")
 
@@ -56,7 +56,7 @@ def test_inception_score_of_confident_uniform_predictions_is_the_number_of_class
     probs = torch.eye(10).repeat(4, 1)          # 40 one-hot rows, every class 4 times
     mean, std = worker.call("metrics.inception_score", probs, splits=4)
     assert close(mean, 10.0), f"IS = {mean}; one-hot predictions spread evenly over 10 classes give 10"
-    assert close(std, 0.0, abs_=1e-9)
+    assert close(std, 0.0, abs_=1e-9), f"every split scores 10, so the std over splits is 0; got {std}"
 
 
 def test_inception_score_of_identical_predictions_is_one(worker):

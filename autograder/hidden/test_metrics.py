@@ -119,7 +119,6 @@ def test_fid_on_digits_equals_pytorch_fid_with_digit_features(worker):
     for g, e, name in zip(got, expected, ["real", "noisy", f"only {digit}s"]):
         assert close(g, e, rel=1e-5, abs_=1e-6), (f"FID against {name} digits: got {g}, expected {e} "
                                                   "(digit_features, unbiased covariances, pytorch-fid's formula)")
-    assert expected[0] < expected[1] and expected[0] < expected[2]
 
 
 def test_fid_composes_features_statistics_and_distance(worker):
@@ -164,7 +163,7 @@ def test_inception_score_of_confident_uniform_predictions_is_the_number_of_class
     probs = torch.eye(c)[labels]
     mean, std = worker.call("metrics.inception_score", probs, splits=splits)
     assert close(mean, float(c), rel=1e-6), f"one-hot predictions spread evenly over {c} classes: IS = {c}, got {mean}"
-    assert close(std, 0.0, abs_=1e-6)
+    assert close(std, 0.0, abs_=1e-6), f"every split scores {c}: the std over splits is 0, got {std}"
 
 
 def test_inception_score_of_identical_predictions_is_one(worker):

@@ -30,7 +30,8 @@ def gaussian_statistics(features):
         features: (N, D) tensor, one row per example (N >= 2).
     Returns:
         (mu, sigma): mu (D,) the mean row; sigma (D, D) the UNBIASED covariance (divide by N - 1),
-        as numpy.cov(features, rowvar=False) and pytorch-fid compute it. Both float64 tensors.
+        as numpy.cov(features, rowvar=False) and pytorch-fid compute it. Both float64 tensors,
+        computed in float64 (convert the features first): the tests compare with numpy.cov to 1e-9.
     """
     ### BEGIN SOLUTION
     f = features.double()

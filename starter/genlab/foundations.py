@@ -80,7 +80,9 @@ class GaussianMixture:
 
     log_likelihood(x) -> (B,): log p(x_i) = logsumexp_k [log weights_k + log N(x_i; means_k, variances_k)]
         (use logsumexp: the densities themselves underflow).
-    responsibilities(x) -> (B, K): r_ik = p(component k | x_i), each row summing to 1.
+    responsibilities(x) -> (B, K): r_ik = p(component k | x_i), each row summing to 1: a softmax over
+        components of the same log terms (finite even where every density underflows; the tests use
+        variances of 1e-6 and points hundreds of standard deviations from every component).
     sample(n, components=None, noise=None) -> (n, D):
         components (n,) int64: the component of each sample, drawn from Categorical(weights) when
         None (e.g. torch.multinomial(weights, n, replacement=True)); noise (n, D): standard-normal
