@@ -95,7 +95,8 @@ class GaussianMixture:
         self.weights = self.means = self.variances = None
 
     def _log_joint(self, x):
-        """(B, K): log weights_k + log N(x_i; means_k, variances_k)."""
+        """(B, K): log weights_k + log N(x_i; means_k, variances_k). A helper for log_likelihood and
+        responsibilities (no test calls it: write them another way if you prefer)."""
         # YOUR CODE HERE
         raise NotImplementedError
 
