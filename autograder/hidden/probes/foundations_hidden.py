@@ -1,0 +1,49 @@
+"""Worker-side probes for the hidden foundations suite. They run the student's code, return data.
+
+Mixtures and classifiers are built with the judge's parameters set as attributes (the docstrings
+promise that the methods read only those), so each method is judged on its own.
+"""
+import torch
+
+from genlab_probes.foundations import _classifier, _mixture
+
+
+def mixture_methods(genlab, weights, means, variances, x):
+    gm = _mixture(genlab, weights, means, variances)
+    return {"log_likelihood": gm.log_likelihood(x), "responsibilities": gm.responsibilities(x)}
+
+
+def mixture_sample_given(genlab, weights, means, variances, components, noise):
+    return _mixture(genlab, weights, means, variances).sample(len(components), components=components, noise=noise)
+
+
+def mixture_sample_drawn(genlab, weights, means, variances, n):
+    """n samples with the student's own draws, twice (they must differ)."""
+    gm = _mixture(genlab, weights, means, variances)
+    return [gm.sample(n), gm.sample(n)]
+
+
+def mixture_em(genlab, x, n_components, n_iter, init_means=None):
+    """fit, then what the fitted model says about x."""
+    torch.set_num_threads(1)
+    gm = genlab.foundations.GaussianMixture(n_components)
+    history = gm.fit(x, n_iter, init_means=init_means)
+    return {"history": [float(h) for h in history], "weights": gm.weights, "means": gm.means,
+            "variances": gm.variances, "responsibilities": gm.responsibilities(x),
+            "log_likelihood": gm.log_likelihood(x)}
+
+
+def classifier_proba(genlab, priors, means, variances, x):
+    return _classifier(genlab, priors, means, variances).predict_proba(x)
+
+
+def classifier_fitted(genlab, x, y, var_floor):
+    clf = genlab.foundations.GaussianClassifier(var_floor=var_floor)
+    clf.fit(x, y)
+    return {"priors": clf.priors, "means": clf.means, "variances": clf.variances}
+
+
+def classifier_samples(genlab, priors, means, variances, n, label, noise):
+    """Samples of one class with the student's own noise (twice) and with the given noise."""
+    clf = _classifier(genlab, priors, means, variances)
+    return {"drawn": [clf.sample(n, label), clf.sample(n, label)], "given": clf.sample(len(noise), label, noise=noise)}

@@ -1,0 +1,308 @@
+"""Hidden suite for genlab.metrics (graded with unit 01). Runs in the judge.
+
+Each metric is cross-checked against the library people use, run here in the judge:
+sacrebleu's corpus_bleu(..., tokenize="none") for BLEU, pytorch-fid's scipy.linalg.sqrtm formula
+for the Fréchet distance, the original inception-score code (scipy.stats.entropy per split,
+numpy.std) for IS; and against closed forms. Inputs are drawn fresh at every grading run.
+Nothing here is statistical: every check is exact up to float64 round-off.
+"""
+import math
+import warnings
+
+import numpy as np
+import torch
+
+from autograder.reference import reference
+
+clf = reference("digit_classifier")
+data = reference("data")
+
+
+def close(a, b, rel=1e-6, abs_=1e-8):
+    return isinstance(a, float) and abs(a - b) <= abs_ + rel * abs(b)
+
+
+# ---- gaussian_statistics ------------------------------------------------------------------------
+
+def test_gaussian_statistics_equal_numpy_cov(worker):
+    f = torch.randn(int(torch.randint(20, 80, ())), 9) @ torch.randn(9, 9) + torch.randn(9)
+    mu, sigma = worker.call("metrics.gaussian_statistics", f)
+    assert mu.dtype == torch.float64 and sigma.dtype == torch.float64, "mu and sigma are float64"
+    expected = np.cov(f.double().numpy(), rowvar=False)
+    assert np.allclose(sigma.numpy(), expected, rtol=1e-9, atol=1e-12), \
+        "sigma must equal numpy.cov(features, rowvar=False): unbiased (N - 1), computed in float64"
+    assert np.allclose(mu.numpy(), f.double().mean(0).numpy(), rtol=1e-9, atol=1e-12), "mu is the mean row"
+
+
+# ---- frechet_distance against pytorch-fid's formula ---------------------------------------------
+
+def pytorch_fid_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
+    """calculate_frechet_distance from pytorch-fid (src/pytorch_fid/fid_score.py), on numpy float64."""
+    from scipy import linalg
+
+    mu1, mu2, sigma1, sigma2 = (np.asarray(t, dtype=np.float64) for t in (mu1, mu2, sigma1, sigma2))
+    diff = mu1 - mu2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        covmean = linalg.sqrtm(sigma1.dot(sigma2))
+        if not np.isfinite(covmean).all():
+            offset = np.eye(sigma1.shape[0]) * eps
+            covmean = linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
+    if np.iscomplexobj(covmean):
+        covmean = covmean.real
+    return float(diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
+
+
+def random_statistics(n, d):
+    f = torch.randn(n, d) @ (torch.randn(d, d) / math.sqrt(d)) + torch.randn(d)
+    return f.double().mean(0), torch.from_numpy(np.cov(f.double().numpy(), rowvar=False))
+
+
+def test_frechet_distance_equals_pytorch_fid_on_well_conditioned_covariances(worker):
+    d = int(torch.randint(4, 24, ()))
+    for _ in range(3):
+        (mu1, s1), (mu2, s2) = random_statistics(500, d), random_statistics(500, d)
+        got = worker.call("metrics.frechet_distance", mu1, s1, mu2, s2)
+        expected = pytorch_fid_distance(mu1, s1, mu2, s2)
+        assert close(got, expected), (f"got {got}, pytorch-fid's formula gives {expected}: ||mu1 - mu2||^2 + "
+                                      "Tr(S1 + S2 - 2 (S1 S2)^(1/2)), a MATRIX square root, factor 2")
+
+
+def test_frechet_distance_equals_pytorch_fid_on_nearly_singular_covariances(worker):
+    # Fewer samples than dimensions: rank-deficient covariances (as FID on small sample sets).
+    d = 32
+    for n in (10, 25):
+        (mu1, s1), (mu2, s2) = random_statistics(n, d), random_statistics(n, d)
+        got = worker.call("metrics.frechet_distance", mu1, s1, mu2, s2)
+        expected = pytorch_fid_distance(mu1, s1, mu2, s2)
+        scale = (torch.trace(s1) + torch.trace(s2)).item()
+        assert isinstance(got, float) and math.isfinite(got), f"got {got} for singular covariances: clamp eigenvalues at 0"
+        assert abs(got - expected) < 1e-4 * scale, (f"got {got}, pytorch-fid's formula gives {expected} "
+                                                    f"(rank {n - 1} covariances in {d} dimensions)")
+
+
+def test_frechet_distance_of_identical_statistics_is_zero(worker):
+    mu, s = random_statistics(200, 12)
+    got = worker.call("metrics.frechet_distance", mu, s, mu, s)
+    assert isinstance(got, float) and abs(got) < 1e-6 * torch.trace(s).item(), \
+        f"got {got}: a Gaussian is at distance 0 from itself (is the square root a matrix square root?)"
+
+
+def test_frechet_distance_of_scaled_gaussians_is_the_closed_form(worker):
+    # S2 = a^2 S1 commutes with S1: (S1 S2)^(1/2) = a S1, so d^2 = |mu1 - mu2|^2 + (1 - a)^2 Tr(S1).
+    mu1, s1 = random_statistics(300, 10)
+    mu2, a = torch.randn(10, dtype=torch.float64), 0.2 + 2 * torch.rand(()).item()
+    got = worker.call("metrics.frechet_distance", mu1, s1, mu2, a * a * s1)
+    expected = ((mu1 - mu2) ** 2).sum().item() + (1 - a) ** 2 * torch.trace(s1).item()
+    assert close(got, expected, rel=1e-6, abs_=1e-6), f"got {got}, the closed form gives {expected}"
+
+
+# ---- fid ----------------------------------------------------------------------------------------
+
+def judge_fid(features_real, features_fake):
+    f1, f2 = features_real.double().numpy(), features_fake.double().numpy()
+    return pytorch_fid_distance(f1.mean(0), np.cov(f1, rowvar=False), f2.mean(0), np.cov(f2, rowvar=False))
+
+
+def test_fid_on_digits_equals_pytorch_fid_with_digit_features(worker):
+    """Real test digits against noisy, blurred-out and collapsed sets; the judge computes each FID
+    with the provided digit_features and pytorch-fid's formula."""
+    x, y = data.load_digits("all")
+    order = torch.randperm(len(x))
+    real, other = x[order[:600]], x[order[600:1200]]
+    noisy = (other + 0.3 * torch.randn_like(other)).clamp(0, 1)
+    digit = int(torch.randint(0, 10, ()))
+    collapsed = x[y == digit][:150]
+    fakes = [other, noisy, collapsed]
+    got = worker.probe("metrics.fid_default_on_pairs", real=real, fakes=fakes)
+    expected = [judge_fid(clf.digit_features(real), clf.digit_features(f)) for f in fakes]
+    for g, e, name in zip(got, expected, ["real", "noisy", f"only {digit}s"]):
+        assert close(g, e, rel=1e-5, abs_=1e-6), (f"FID against {name} digits: got {g}, expected {e} "
+                                                  "(digit_features, unbiased covariances, pytorch-fid's formula)")
+
+
+def test_fid_composes_features_statistics_and_distance(worker):
+    real, fake = torch.randn(300, 6), 1.5 * torch.randn(200, 6) + 0.5
+    got = worker.probe("metrics.fid_on_raw_features", real=real, fake=fake)
+    expected = judge_fid(real, fake)
+    assert close(got, expected, rel=1e-6, abs_=1e-8), f"fid with features = identity: got {got}, expected {expected}"
+
+
+# ---- inception_score ----------------------------------------------------------------------------
+
+def original_inception_score(probs, splits):
+    """Salimans et al.'s inception_score.py (and torch-fidelity): scipy entropy per split, np.std."""
+    from scipy.stats import entropy
+
+    p = probs.double().numpy()
+    n = len(p)
+    scores = []
+    for i in range(splits):
+        part = p[i * n // splits:(i + 1) * n // splits]
+        py = part.mean(0)
+        scores.append(np.exp(np.mean([entropy(row, py) for row in part])))
+    return float(np.mean(scores)), float(np.std(scores))
+
+
+def test_inception_score_equals_the_original_code(worker):
+    c = int(torch.randint(3, 12, ()))
+    probs = torch.softmax(3 * torch.randn(int(torch.randint(50, 120, ())), c), dim=1)
+    for splits in (1, 7, 10):   # the row count is random: 7 and 10 rarely divide it
+        mean, std = worker.call("metrics.inception_score", probs, splits=splits)
+        e_mean, e_std = original_inception_score(probs, splits)
+        assert close(mean, e_mean, rel=1e-6), (f"splits={splits}: IS {mean}, expected {e_mean}: "
+                                               "exp(mean KL(p(y|x) || p(y))) per part; part i is rows "
+                                               "[i*N//splits, (i+1)*N//splits)")
+        assert close(std, e_std, rel=1e-5, abs_=1e-8), (f"splits={splits}: std {std}, expected {e_std} "
+                                                        "(population std over the parts, numpy.std)")
+
+
+def test_inception_score_of_confident_uniform_predictions_is_the_number_of_classes(worker):
+    c, splits = int(torch.randint(2, 15, ())), int(torch.randint(1, 6, ()))
+    labels = torch.cat([torch.randperm(c) for _ in range(3 * splits)])      # each part holds every class 3 times
+    probs = torch.eye(c)[labels]
+    mean, std = worker.call("metrics.inception_score", probs, splits=splits)
+    assert close(mean, float(c), rel=1e-6), f"one-hot predictions spread evenly over {c} classes: IS = {c}, got {mean}"
+    assert close(std, 0.0, abs_=1e-6), f"every split scores {c}: the std over splits is 0, got {std}"
+
+
+def test_inception_score_of_identical_predictions_is_one(worker):
+    probs = torch.softmax(torch.randn(1, 10), dim=1).repeat(int(torch.randint(10, 60, ())), 1)
+    mean, _ = worker.call("metrics.inception_score", probs, splits=2)
+    assert close(mean, 1.0, rel=1e-6), f"identical predictions: p(y|x) = p(y), IS = 1; got {mean}"
+
+
+# ---- BLEU against sacrebleu ---------------------------------------------------------------------
+
+# Candidate and reference translations from Papineni et al. (2002), and news-style pairs.
+SENTENCES = [
+    ("It is a guide to action which ensures that the military always obeys the commands of the party .",
+     ["It is a guide to action that ensures that the military will forever heed Party commands .",
+      "It is the guiding principle which guarantees the military forces always being under the command of the Party .",
+      "It is the practical guide for the army always to heed the directions of the party ."]),
+    ("It is to insure the troops forever hearing the activity guidebook that party direct .",
+     ["It is a guide to action that ensures that the military will forever heed Party commands .",
+      "It is the guiding principle which guarantees the military forces always being under the command of the Party .",
+      "It is the practical guide for the army always to heed the directions of the party ."]),
+    ("the the the the the the the .",
+     ["The cat is on the mat .", "There is a cat on the mat ."]),
+    ("I always invariably perpetually do .",
+     ["I always do .", "I invariably do .", "I perpetually do ."]),
+    ("The government has announced new measures to reduce traffic in the city centre .",
+     ["The government announced new measures to cut traffic in the city centre .",
+      "New measures to reduce traffic in the centre of the city were announced by the government ."]),
+    ("Scientists say the ice in the Arctic is melting faster than they expected .",
+     ["Scientists say Arctic ice is melting faster than expected .",
+      "According to scientists , the ice of the Arctic melts more quickly than they had expected ."]),
+    ("The museum will be closed on Monday for repairs to the roof .",
+     ["The museum will close on Monday so that the roof can be repaired ."]),
+    ("He said that the talks were useful but that no agreement had been reached .",
+     ["He said the talks had been useful , but no agreement was reached .",
+      "According to him the talks were useful , although they reached no agreement .",
+      "He described the talks as useful but said no deal had been reached ."]),
+]
+
+
+def tokens(sentence):
+    return sentence.lower().split()
+
+
+def sacrebleu_score(hyps, refs, max_n=4, smooth="exp"):
+    """sacrebleu on whitespace-joined tokens; references[i] lists hypothesis i's references, which
+    sacrebleu wants as reference streams (None where a hypothesis has fewer references)."""
+    from sacrebleu.metrics import BLEU
+
+    n_streams = max(len(r) for r in refs)
+    streams = [[" ".join(r[j]) if j < len(r) else None for r in refs] for j in range(n_streams)]
+    metric = BLEU(tokenize="none", smooth_method=smooth, max_ngram_order=max_n)
+    return metric.corpus_score([" ".join(h) for h in hyps], streams).score
+
+
+def random_corpus():
+    """A random subset of the pairs, each hypothesis randomly shortened or kept, references in a
+    random order: a fresh corpus at every grading run."""
+    pick = torch.randperm(len(SENTENCES))[:int(torch.randint(3, len(SENTENCES) + 1, ()))]
+    hyps, refs = [], []
+    for i in pick.tolist():
+        hyp, rs = SENTENCES[i]
+        hyp = tokens(hyp)
+        if torch.rand(()) < 0.5:                               # a short hypothesis: the brevity penalty
+            hyp = hyp[:int(torch.randint(4, len(hyp) + 1, ()))]
+        hyps.append(hyp)
+        refs.append([tokens(rs[j]) for j in torch.randperm(len(rs)).tolist()])
+    return hyps, refs
+
+
+def test_bleu_equals_sacrebleu_on_real_sentence_pairs(worker):
+    for _ in range(3):
+        hyps, refs = random_corpus()
+        for smooth in ("exp", "none"):
+            got = worker.call("metrics.bleu", hyps, refs, smooth=smooth)
+            expected = sacrebleu_score(hyps, refs, smooth=smooth)
+            assert close(got, expected, rel=1e-6, abs_=1e-9), (
+                f"BLEU {got}, sacrebleu gives {expected} (smooth={smooth!r}) on {len(hyps)} sentences: "
+                "clip counts by the max over references, BP against the closest reference length, geometric mean")
+
+
+def test_bleu_brevity_penalty_uses_the_closest_reference(worker):
+    # One short hypothesis, one short and one long reference: r is the short one's length.
+    hyp = tokens(SENTENCES[6][0])[:int(torch.randint(5, 9, ()))]
+    refs = [[hyp[:3] + ["x"] * int(torch.randint(6, 9, ())), tokens(SENTENCES[5][1][1])]]
+    for smooth in ("exp", "none"):
+        got = worker.call("metrics.bleu", [hyp], refs, smooth=smooth)
+        expected = sacrebleu_score([hyp], refs, smooth=smooth)
+        assert close(got, expected, rel=1e-6, abs_=1e-9), (f"got {got}, sacrebleu {expected}: the brevity penalty "
+                                                           "uses the reference closest in length, not the longest")
+
+
+def test_bleu_clips_repeated_ngrams(worker):
+    word = ["the", "a", "of"][int(torch.randint(0, 3, ()))]
+    hyp = [word] * int(torch.randint(5, 12, ()))
+    refs = [[[word, "cat", "is", "on", word, "mat"], ["there", "is", "a", "cat", "on", "the", "mat"]]]
+    got = worker.call("metrics.bleu", [hyp], refs, max_n=1)
+    expected = sacrebleu_score([hyp], refs, max_n=1)
+    assert close(got, expected, rel=1e-6, abs_=1e-9), (f"got {got}, sacrebleu {expected}: each n-gram counts at most "
+                                                       "as often as in the reference where it is most frequent")
+
+
+def test_bleu_with_zero_matches_at_higher_orders(worker):
+    """Every second token replaced by an unknown word: unigrams match, no bigram or longer does."""
+    hyps, refs = random_corpus()
+    hyps = [[t if i % 2 == 0 else "<unk>" for i, t in enumerate(r[0])] for r in refs]
+    for smooth in ("exp", "none"):
+        got = worker.call("metrics.bleu", hyps, refs, smooth=smooth)
+        expected = sacrebleu_score(hyps, refs, smooth=smooth)
+        assert close(got, expected, rel=1e-6, abs_=1e-9), (f"got {got}, sacrebleu {expected} (smooth={smooth!r}): "
+                                                           "'none' gives 0; 'exp' uses p_n = 1 / (2^k total_n) for "
+                                                           "the k-th order without matches")
+
+
+def test_bleu_at_other_orders_and_for_too_short_hypotheses(worker):
+    hyps, refs = random_corpus()
+    for max_n in (1, 2, 3):
+        got = worker.call("metrics.bleu", hyps, refs, max_n=max_n)
+        expected = sacrebleu_score(hyps, refs, max_n=max_n)
+        assert close(got, expected, rel=1e-6, abs_=1e-9), f"max_n={max_n}: got {got}, sacrebleu {expected}"
+    short = [h[:3] for h in hyps]                                  # no hypothesis has a 4-gram
+    got = worker.call("metrics.bleu", short, refs)
+    assert got == 0.0 and sacrebleu_score(short, refs) == 0.0, f"no 4-grams at all: BLEU is 0, got {got}"
+
+
+# ---- perplexity and bits per token --------------------------------------------------------------
+
+def test_perplexity_and_bits_per_token_from_per_token_nll(worker):
+    nll = 3 * torch.rand(int(torch.randint(2, 9, ())), int(torch.randint(5, 50, ())))
+    ppl = worker.call("metrics.perplexity", nll)
+    mean = nll.double().mean().item()
+    assert close(ppl, math.exp(mean), rel=1e-6), f"perplexity {ppl}, expected exp(mean nll) = {math.exp(mean)} (not exp of the sum)"
+    bits = worker.call("metrics.bits_per_token", nll)
+    assert close(bits, mean / math.log(2), rel=1e-6), f"bits per token {bits}, expected mean nll / ln 2 = {mean / math.log(2)}"
+
+
+def test_perplexity_from_a_summed_nll_and_a_token_count(worker):
+    n_tokens = int(torch.randint(10, 5000, ()))
+    total = n_tokens * (0.5 + 3 * torch.rand(())).item()
+    ppl = worker.call("metrics.perplexity", total, n_tokens=n_tokens)
+    assert close(ppl, math.exp(total / n_tokens), rel=1e-6), f"perplexity(total, n_tokens) = {ppl}, expected exp(total / n_tokens)"
+    bits = worker.call("metrics.bits_per_token", torch.tensor(total), n_tokens=n_tokens)
+    assert close(bits, total / n_tokens / math.log(2), rel=1e-6), f"bits_per_token(total, n_tokens) = {bits}"

@@ -1,0 +1,233 @@
+"""Metrics for generative models (graded with unit 01).
+
+A likelihood is not always available, and a high one does not always mean good samples, so
+generative models are also judged by what they produce:
+- Fréchet distance and FID: how far apart two sets are in a feature space, by the Gaussians
+  fitted to their features (Heusel et al., 2017). Lower is better, 0 for identical statistics.
+- Inception score: are samples confidently classified (sharp p(y|x)) AND varied (broad p(y))?
+  (Salimans et al., 2016). Between 1 and the number of classes; higher is better.
+- BLEU: n-gram overlap of generated text with references (Papineni et al., 2002), as sacrebleu.
+- Perplexity and bits per token: a language model's likelihood per token.
+
+`digit_features` and `digit_probs` are provided (genlab.digit_classifier): a small digit
+classifier whose weights ship inside the package plays the part of the Inception network.
+
+Every result is a Python float (or a tuple of them) unless said otherwise. Nothing here draws
+random numbers, so no test depends on random draws.
+"""
+import math
+from collections import Counter
+
+import torch
+
+from .digit_classifier import digit_features, digit_probs  # noqa: F401  (provided, not stubbed)
+
+
+def gaussian_statistics(features):
+    """Mean and covariance of a set of feature vectors, in float64.
+
+    Args:
+        features: (N, D) tensor, one row per example (N >= 2).
+    Returns:
+        (mu, sigma): mu (D,) the mean row; sigma (D, D) the UNBIASED covariance (divide by N - 1),
+        as numpy.cov(features, rowvar=False) and pytorch-fid compute it. Both float64 tensors,
+        computed in float64 (convert the features first): the tests compare with numpy.cov to 1e-9.
+    """
+    ### BEGIN SOLUTION
+    f = features.double()
+    mu = f.mean(dim=0)
+    centered = f - mu
+    sigma = centered.T @ centered / (len(f) - 1)
+    return mu, sigma
+    ### END SOLUTION
+
+
+def _sqrtm_psd(matrix):
+    """Square root of a symmetric positive semi-definite matrix, by its eigendecomposition."""
+    ### BEGIN SOLUTION
+    values, vectors = torch.linalg.eigh(matrix)
+    return (vectors * values.clamp(min=0).sqrt()) @ vectors.T
+    ### END SOLUTION
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
+    """Fréchet (2-Wasserstein) distance between N(mu1, sigma1) and N(mu2, sigma2):
+
+        d^2 = ||mu1 - mu2||^2 + Tr(sigma1 + sigma2 - 2 (sigma1 sigma2)^(1/2))
+
+    Compute in float64 (convert the inputs). The only hard part is Tr((sigma1 sigma2)^(1/2)):
+    sigma1 sigma2 is not symmetric, but it has the same eigenvalues as the symmetric positive
+    semi-definite S = sigma1^(1/2) sigma2 sigma1^(1/2), so the trace is the sum of the square roots
+    of S's eigenvalues (torch.linalg.eigh; clamp round-off negatives to 0). A matrix square root of
+    sigma1 sigma2 (scipy.linalg.sqrtm, as pytorch-fid uses) gives the same number. If your square
+    root is not finite (a singular product), add eps * I to both covariances and retry, as
+    pytorch-fid does. The square root is a MATRIX square root, not an elementwise one.
+
+    The tests compare with pytorch-fid's scipy formula within 1e-6 relative (plus 1e-8 absolute)
+    on well-conditioned covariances, and within 1e-4 of Tr(sigma1) + Tr(sigma2) on nearly
+    singular ones (rank-deficient covariances from fewer samples than dimensions), where float64
+    square roots agree only that far.
+
+    Args:
+        mu1, mu2: (D,) means. sigma1, sigma2: (D, D) symmetric positive semi-definite covariances.
+        eps: the diagonal offset for a singular product.
+    Returns:
+        A Python float, >= 0 up to round-off; 0 for identical statistics.
+    """
+    ### BEGIN SOLUTION
+    mu1, mu2, sigma1, sigma2 = (t.double() for t in (mu1, mu2, sigma1, sigma2))
+    root1 = _sqrtm_psd(sigma1)
+    middle = root1 @ sigma2 @ root1
+    values = torch.linalg.eigvalsh((middle + middle.T) / 2)
+    if not torch.isfinite(values).all():
+        offset = eps * torch.eye(len(mu1), dtype=torch.float64)
+        root1 = _sqrtm_psd(sigma1 + offset)
+        middle = root1 @ (sigma2 + offset) @ root1
+        values = torch.linalg.eigvalsh((middle + middle.T) / 2)
+    trace_sqrt = values.clamp(min=0).sqrt().sum()
+    diff = mu1 - mu2
+    return (diff @ diff + torch.trace(sigma1) + torch.trace(sigma2) - 2 * trace_sqrt).item()
+    ### END SOLUTION
+
+
+def fid(real, fake, features=digit_features):
+    """Fréchet distance between the feature statistics of two sets of examples.
+
+        fid = frechet_distance(*gaussian_statistics(features(real)), *gaussian_statistics(features(fake)))
+
+    Args:
+        real, fake: batches of examples (for the default, digits (N, 64) or (N, 1, 8, 8) in [0, 1]).
+        features: a function from a batch to (N, D) features; the default is `digit_features`, the
+            32 penultimate activations of the provided digit classifier ("digit FID").
+    Returns:
+        A Python float.
+    """
+    ### BEGIN SOLUTION
+    return frechet_distance(*gaussian_statistics(features(real)), *gaussian_statistics(features(fake)))
+    ### END SOLUTION
+
+
+def inception_score(probs, splits=10):
+    """Inception score of predicted class probabilities, as Salimans et al. and torch-fidelity.
+
+    Split the N rows into `splits` consecutive parts, part i being rows [i*N//splits, (i+1)*N//splits)
+    (so the parts differ in size by at most one when splits does not divide N). In each part:
+        p(y)  = the mean of its rows,
+        score = exp( mean over its rows x of KL( p(y|x) || p(y) ) ),
+        KL(p || q) = sum_c p_c (log p_c - log q_c), with 0 * log 0 = 0 (torch.xlogy helps).
+    Note the direction: KL from each prediction p(y|x) TO the marginal p(y).
+
+    Args:
+        probs: (N, C) rows of probabilities (e.g. digit_probs(samples)), N >= splits.
+        splits: the number of parts.
+    Returns:
+        (mean, std) of the `splits` scores, Python floats; std is the population standard deviation
+        (divide by splits, numpy.std's default), 0.0 when splits = 1.
+    """
+    ### BEGIN SOLUTION
+    p = probs.double()
+    n = len(p)
+    scores = []
+    for i in range(splits):
+        part = p[i * n // splits:(i + 1) * n // splits]
+        marginal = part.mean(dim=0, keepdim=True)
+        kl = (torch.xlogy(part, part) - torch.xlogy(part, marginal)).sum(dim=1)
+        scores.append(kl.mean().exp())
+    scores = torch.stack(scores)
+    return scores.mean().item(), scores.std(unbiased=False).item()
+    ### END SOLUTION
+
+
+def _ngrams(tokens, n):
+    """Counter of the n-grams (as tuples) of a token list."""
+    ### BEGIN SOLUTION
+    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    ### END SOLUTION
+
+
+def bleu(hypotheses, references, max_n=4, smooth="exp"):
+    """Corpus BLEU in 0..100 on pre-tokenised text, exactly as sacrebleu's
+    corpus_bleu(..., tokenize="none") with smooth_method "exp" or "none".
+
+    Args:
+        hypotheses: list of H token lists (each a list of strings).
+        references: list of H entries, references[i] = a list of one or more token lists: the
+            references of hypothesis i (their number may differ between hypotheses).
+        max_n: the highest n-gram order N.
+        smooth: "exp" or "none".
+
+    Over the whole corpus, for each order n = 1..N:
+        matches_n = sum over hypotheses of CLIPPED n-gram matches: each n-gram of the hypothesis
+                    counts at most as often as it occurs in the single reference where it occurs
+                    most (max over that hypothesis' references, not their sum);
+        total_n   = sum over hypotheses of max(0, len(hypothesis) - n + 1).
+        p_n = matches_n / total_n.
+    Brevity penalty: c = total hypothesis length; r = sum over hypotheses of the length of the
+        reference CLOSEST in length to the hypothesis (on a tie, the shorter one);
+        BP = 1 if c > r else exp(1 - r / c)  (BP = 0 if c = 0).
+    BLEU = 100 * BP * exp( (1/N) * sum_n log p_n )   (a GEOMETRIC mean of the precisions).
+    Zero matches at an order n:
+        smooth="none": BLEU = 0.
+        smooth="exp":  going through n = 1..N, the k-th order with matches_n = 0 uses
+                       p_n = 1 / (2^k * total_n) instead (sacrebleu's "exp", NIST geometric
+                       sequence smoothing).
+    If total_n = 0 for some n <= N (every hypothesis shorter than n tokens), BLEU = 0.
+    Returns:
+        A Python float in [0, 100]. The tests compare with sacrebleu to 1e-6 relative.
+    """
+    ### BEGIN SOLUTION
+    matches, totals = [0] * max_n, [0] * max_n
+    hyp_len = ref_len = 0
+    for hyp, refs in zip(hypotheses, references):
+        hyp_len += len(hyp)
+        ref_len += min((abs(len(r) - len(hyp)), len(r)) for r in refs)[1]
+        for n in range(1, max_n + 1):
+            counts = _ngrams(hyp, n)
+            max_ref = Counter()
+            for r in refs:
+                max_ref |= _ngrams(r, n)                      # elementwise max over references
+            matches[n - 1] += sum(min(c, max_ref[g]) for g, c in counts.items())
+            totals[n - 1] += max(0, len(hyp) - n + 1)
+    if min(totals) == 0:
+        return 0.0
+    log_precisions, k = [], 0
+    for m, t in zip(matches, totals):
+        if m > 0:
+            log_precisions.append(math.log(m / t))
+        elif smooth == "exp":
+            k += 1
+            log_precisions.append(math.log(1.0 / (2 ** k * t)))
+        else:
+            return 0.0
+    bp = 1.0 if hyp_len > ref_len else math.exp(1 - ref_len / hyp_len)
+    return 100.0 * bp * math.exp(sum(log_precisions) / max_n)
+    ### END SOLUTION
+
+
+def perplexity(nll, n_tokens=None):
+    """Perplexity, exp(mean negative log-likelihood per token), from NLLs in nats.
+
+    Two ways to call it:
+        perplexity(per_token_nll)          nll: a tensor of per-token NLLs (any shape, one value per
+                                           token): exp(nll.mean()).
+        perplexity(total_nll, n_tokens)    nll: the summed NLL of n_tokens tokens (a number or a
+                                           tensor, summed if it has several values):
+                                           exp(total / n_tokens).
+    Returns:
+        A Python float >= 1 for non-negative NLLs. (Exp of the SUM, not the mean, is a common slip.)
+    """
+    ### BEGIN SOLUTION
+    nll = torch.as_tensor(nll, dtype=torch.float64)
+    total, count = nll.sum(), (nll.numel() if n_tokens is None else n_tokens)
+    return math.exp((total / count).item())
+    ### END SOLUTION
+
+
+def bits_per_token(nll, n_tokens=None):
+    """The mean NLL per token in bits, mean / ln 2 (log2 of the perplexity). Same two ways to
+    call it as `perplexity`. Returns a Python float."""
+    ### BEGIN SOLUTION
+    nll = torch.as_tensor(nll, dtype=torch.float64)
+    mean = nll.mean() if n_tokens is None else nll.sum() / n_tokens
+    return mean.item() / math.log(2)
+    ### END SOLUTION
