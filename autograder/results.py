@@ -98,7 +98,7 @@ def load_rubric(path=RUBRIC):
     rubric.setdefault("pass_fraction", 0.8)
     ids = {c["id"] for c in rubric["checklist"]}
     for g in rubric["group"]:
-        if g.get("checklist") not in ids:
+        if "checklist" in g and g["checklist"] not in ids:   # a group may carry no checklist item
             raise ValueError(f"rubric group {g['name']} names an unknown checklist item {g.get('checklist')!r}")
     return rubric
 
@@ -159,7 +159,7 @@ def score(outcomes, rubric, units, hidden_graded):
             checklist.append(ChecklistResult(c["id"], c["item"], done >= need, float(min(done, need)), float(need),
                                              graded=any(p.graded for p in projects)))
             continue
-        groups = [v for v in group_scores.values() if v[0]["checklist"] == c["id"]]
+        groups = [v for v in group_scores.values() if v[0].get("checklist") == c["id"]]
         s, m = sum(v[1] for v in groups), sum(v[2] for v in groups)
         checklist.append(ChecklistResult(c["id"], c["item"], m > 0 and s >= rubric["pass_fraction"] * m - 1e-9,
                                          round(s, 4), m, graded=m > 0))
