@@ -54,22 +54,29 @@ def test_complete_code_greedy_follows_the_argmax(worker):
 def _notes_from_mido(data):
     import mido
 
-    track = mido.MidiFile(file=io.BytesIO(data)).tracks[0]
+    try:
+        track = mido.MidiFile(file=io.BytesIO(data)).tracks[0]
+    except Exception as exc:
+        raise AssertionError(f"mido cannot parse the file ({type(exc).__name__}: {exc}): check the chunk lengths and "
+                             "that delta times are variable-length quantities") from None
     now, sounding, notes = 0, {}, []
     for msg in track:
         now += msg.time
         if msg.type == "note_on" and msg.velocity > 0:
             sounding[msg.note] = (now, msg.velocity)
         elif msg.type in ("note_off", "note_on"):
+            assert msg.note in sounding, f"a note off for pitch {msg.note} at tick {now}, which is not sounding"
             start, velocity = sounding.pop(msg.note)
             notes.append((msg.note, start, now - start, velocity))
+    assert not sounding, f"pitches {sorted(sounding)} are never turned off: is the note off missing?"
     return sorted(notes), track
 
 
 def test_notes_to_midi_round_trips_through_mido(worker):
     notes = [(60, 0, 480, 100), (64, 480, 240, 90), (67, 480, 960, 80), (72, 2000, 130, 70)]
     r = worker.probe("applications.midi", notes=notes)
-    assert "bytes" in r, f"notes_to_midi should return bytes (a few dozen here), got {r}"
+    assert "size" not in r, f"notes_to_midi returned {r.get('size')} bytes for 4 notes: a file this small needs under 100"
+    assert "bytes" in r, f"notes_to_midi should return bytes, got a {r.get('type')}"
     got, track = _notes_from_mido(r["bytes"])
     assert got == sorted(notes), (f"mido reads the notes (pitch, start, duration, velocity) {got}, expected {sorted(notes)}: "
                                   "are delta times relative to the previous event, written as variable-length quantities?")
@@ -95,7 +102,8 @@ def test_markov_transition_probs_are_the_counts(worker):
 # ---- prompting ----------------------------------------------------------------------------------
 
 def test_build_prompt_fills_and_names_a_missing_field(worker):
-    assert worker.call("applications.build_prompt", "Q: {q}\nA: {a}", q="2+2?", a="4") == "Q: 2+2?\nA: 4"
+    filled = worker.call("applications.build_prompt", "Q: {q}\nA: {a}", q="2+2?", a="4")
+    assert filled == "Q: 2+2?\nA: 4", f"expected 'Q: 2+2?\\nA: 4' (as str.format fills it), got {filled!r}"
     r = worker.probe("applications.outcome", function="build_prompt", args=["{topic} in {style}"], kwargs={"topic": "MIDI"})
     assert r.get("raised") == "KeyError" and "style" in r["message"], f"a missing field raises KeyError naming it, got {r}"
 
@@ -103,7 +111,8 @@ def test_build_prompt_fills_and_names_a_missing_field(worker):
 def test_few_shot_prompt_drops_the_oldest_examples_first(worker):
     examples = [("one", "1"), ("two", "2"), ("three", "3")]
     full = "Digits.\n\nInput: one\nOutput: 1\n\nInput: two\nOutput: 2\n\nInput: three\nOutput: 3\n\nInput: four\nOutput:"
-    assert worker.probe("applications.few_shot", instruction="Digits.", examples=examples, query="four") == full
+    got = worker.probe("applications.few_shot", instruction="Digits.", examples=examples, query="four")
+    assert got == full, f"expected {full!r}, got {got!r}: blocks joined by blank lines, the query last with 'Output:'"
     budget = len(full) - 10     # one example too many: the oldest ("one") must go
     got = worker.probe("applications.few_shot", instruction="Digits.", examples=examples, query="four", max_tokens=budget)
     assert got == "Digits.\n\nInput: two\nOutput: 2\n\nInput: three\nOutput: 3\n\nInput: four\nOutput:", \
@@ -125,8 +134,12 @@ def test_add_png_text_is_read_by_pillow(worker):
 
     png = _png()
     out = worker.call("applications.add_png_text", png, "AI-generated", "genlab diffusion, seed 7", timeout=5)
-    image = Image.open(io.BytesIO(out))
-    image.load()
+    try:
+        image = Image.open(io.BytesIO(out))
+        image.load()
+    except Exception as exc:
+        raise AssertionError(f"Pillow cannot open the result ({type(exc).__name__}: {exc}): is every chunk's "
+                             "CRC over its type and data, and IEND still last?") from None
     assert image.text.get("AI-generated") == "genlab diffusion, seed 7", f"Pillow reads the text chunks {image.text}"
     assert image.tobytes() == Image.open(io.BytesIO(png)).tobytes(), "the pixels must not change"
 
