@@ -49,6 +49,14 @@ def test_complete_code_greedy_follows_the_argmax(worker):
     assert out == ["abcabc"], f"greedy decoding of 'a' should give 'abcabc' (prompt + 5 argmax tokens), got {out}"
 
 
+
+def test_complete_code_top_k_1_is_greedy_at_any_temperature(worker):
+    vocab = "abc"
+    table = torch.tensor([[0.0, 3.0, 1.0], [0.0, 1.0, 3.0], [3.0, 1.0, 0.0]])
+    out = worker.probe("applications.complete_bigram", vocab=vocab, table=table, prompt="b", max_new_tokens=4, n=20,
+                       temperature=5.0, top_k=1)
+    assert set(out) == {"bcabc"}, f"with top_k=1 only the most likely token can be drawn: expected 'bcabc' every time, got {set(out)}"
+
 # ---- music --------------------------------------------------------------------------------------
 
 def _notes_from_mido(data):
@@ -155,3 +163,11 @@ def test_read_png_text_reads_what_pillow_wrote(worker):
     got = worker.call("applications.read_png_text", buf.getvalue(), timeout=5)
     assert got == {"Software": "genlab"}, f"expected {{'Software': 'genlab'}}, got {got}"
 
+
+
+def test_read_png_text_rejects_a_corrupted_crc(worker):
+    png = bytearray(_png())
+    png[8 + 8] ^= 0xFF          # the first data byte of IHDR: its CRC no longer matches
+    r = worker.probe("applications.outcome", function="read_png_text", args=[bytes(png)], timeout=5)
+    assert r.get("raised") == "ValueError" and "crc" in r["message"].lower(), \
+        f"a chunk whose CRC does not match raises ValueError naming the CRC, got {r}"
