@@ -1,0 +1,366 @@
+"""Unit 09: practical generative AI applications, end to end.
+
+Five small applications of generative models, each written against a real format or library:
+
+- Data augmentation: `mixup` and `augment_with_generator` (samples of a class-conditional model
+  as extra training data; `ClassGaussians` below is a provided class-conditional model).
+- Code generation: `syntax_valid_rate` (the fraction of generated programs Python can parse) and
+  `complete_code` (sample a completion from a language model).
+- Music: `encode_vlq` and `notes_to_midi` (a Standard MIDI File written byte by byte), and
+  `MarkovMelody`, a Markov chain over pitches.
+- Prompting: `build_prompt` (fill a template) and `few_shot_prompt` (fit examples to a token
+  budget); `PROMPT_TEMPLATES` holds four prompting strategies as templates (provided).
+- Provenance: `add_png_text` and `read_png_text` label an image as AI-generated inside the PNG
+  file itself (a tEXt chunk), readable by any PNG library.
+
+The tests check the files you write with real libraries: MIDI bytes are parsed with `mido`, PNG
+files are decoded with Pillow, programs with `ast.parse`.
+
+Randomness: functions that draw random numbers use torch's global generator (`mixup`'s lam and
+permutation, `complete_code`'s sampling, `MarkovMelody.sample`); `mixup` takes its draws as
+optional arguments (`lam`, `perm`). No test depends on the order or number of random draws: the
+statistical tests look only at the distribution of what comes out.
+"""
+import ast
+import math
+import string
+import struct
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+
+# =================================================================================================
+# Data augmentation
+# =================================================================================================
+
+def mixup(x, y_onehot, alpha, lam=None, perm=None):
+    """Mixup (Zhang et al., 2018): train on convex combinations of pairs of examples.
+
+        x_mix = lam * x + (1 - lam) * x[perm]
+        y_mix = lam * y_onehot + (1 - lam) * y_onehot[perm]
+
+    ONE lam for the whole batch, drawn from Beta(alpha, alpha), and one random permutation `perm`
+    of the batch (torch.randperm(B)) pairing each example with another (possibly itself).
+
+    Args:
+        x: (B, ...) float inputs.
+        y_onehot: (B, K) float one-hot (or soft) labels.
+        alpha: the Beta distribution's parameter, > 0 (used only when lam is None).
+        lam: optional mixing weight in [0, 1] (a float or a 0-d tensor); used exactly as given.
+        perm: optional (B,) int64 permutation; used exactly as given.
+    Returns:
+        (x_mix, y_mix, lam): x_mix like x, y_mix like y_onehot, lam a Python float (the weight used).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def augment_with_generator(sample_fn, n_per_class, n_classes):
+    """Make a labelled synthetic data set from a class-conditional generator.
+
+    `sample_fn(labels)` takes a 1-D int64 tensor of class labels and returns one sample per label,
+    a float tensor (len(labels), ...). You may call it once with all labels or once per class.
+
+    Args:
+        sample_fn: the generator, as above.
+        n_per_class: how many samples of each class.
+        n_classes: classes 0 .. n_classes - 1.
+    Returns:
+        (x, y): x (n_per_class * n_classes, ...) float, the samples; y (n_per_class * n_classes,)
+        int64, the class each row of x was generated for. Exactly n_per_class rows per class;
+        the order of the rows is free (the tests only check that x[i] was generated for y[i]).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+class ClassGaussians:
+    """A provided class-conditional generator: one full-covariance Gaussian per class.
+
+    fit(x, y, n_classes) estimates each class's mean and covariance (shrunk towards the identity by
+    `shrinkage`, so that a class with few examples still has an invertible covariance); sample(labels)
+    draws x ~ N(mean[label], cov[label]) and clips the pixels to [lo, hi]. It is the generator of
+    the augmentation experiment: fitted on all the training digits, it stands in for a generative
+    model trained on more data than the classifier will see.
+    """
+
+    def __init__(self, shrinkage=0.01, lo=0.0, hi=1.0):
+        self.shrinkage, self.lo, self.hi = shrinkage, lo, hi
+
+    def fit(self, x, y, n_classes):
+        x = x.flatten(1).double()
+        means, trils = [], []
+        for c in range(n_classes):
+            xc = x[y == c]
+            mean = xc.mean(0)
+            cov = torch.cov(xc.T) + self.shrinkage * torch.eye(x.shape[1], dtype=x.dtype)
+            means.append(mean)
+            trils.append(torch.linalg.cholesky(cov))
+        self.means = torch.stack(means).float()            # (K, D)
+        self.scale_tril = torch.stack(trils).float()       # (K, D, D)
+        return self
+
+    def sample(self, labels):
+        z = torch.randn(len(labels), self.means.shape[1], 1)
+        x = self.means[labels] + (self.scale_tril[labels] @ z).squeeze(-1)
+        return x.clamp(self.lo, self.hi)
+
+
+# =================================================================================================
+# Code generation
+# =================================================================================================
+
+def syntax_valid_rate(samples):
+    """The fraction of `samples` (strings of Python source) that `ast.parse` accepts.
+
+    A sample is valid when ast.parse(sample) returns without raising (SyntaxError, or ValueError
+    for a string holding a null byte, make it invalid). An empty or whitespace-only sample counts
+    as INVALID: a model that wrote nothing has not written a program (ast.parse("") would accept it).
+
+    Args:
+        samples: a list of strings.
+    Returns:
+        a float in [0, 1]; 0.0 for an empty list.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+@torch.no_grad()
+def complete_code(model, tokenizer, prompt, max_new_tokens, temperature=1.0, top_k=None):
+    """Continue `prompt` with `max_new_tokens` tokens sampled from a language model.
+
+    Interfaces:
+        tokenizer.encode(text) -> list of int token ids; tokenizer.decode(ids) -> text.
+        model(idx) with idx (1, T) int64 -> logits (1, T, V); the logits at the last position
+            give the distribution of the next token. If the model has an integer attribute
+            `block_size`, feed it at most the last `block_size` tokens (it may refuse longer input).
+
+    Sampling, one token at a time: take the last position's logits; if top_k is given, keep only
+    the top_k largest logits (the others get probability 0); temperature > 0 divides the logits
+    (softmax(logits / temperature)), and temperature == 0 means greedy decoding (the argmax).
+    Each new token is appended and fed back.
+
+    Args:
+        model, tokenizer: as above.
+        prompt: the text to continue (at least one token).
+        max_new_tokens: how many tokens to add (0 returns the prompt).
+        temperature: >= 0.
+        top_k: None (no truncation) or an int >= 1.
+    Returns:
+        the string prompt + completion: it starts with `prompt` exactly, followed by
+        tokenizer.decode(new_ids).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# =================================================================================================
+# Music: a Standard MIDI File, byte by byte
+# =================================================================================================
+#
+# A Standard MIDI File (SMF) is a sequence of chunks, each a 4-byte ASCII type, a 4-byte big-endian
+# length, and that many bytes of data:
+#   "MThd", length 6: format (2 bytes, 0 = one track), number of tracks (2 bytes, 1),
+#           division (2 bytes, ticks per beat).
+#   "MTrk", length N: N bytes of events. Each event is a delta time (ticks since the previous
+#           event, as a variable-length quantity) followed by the event bytes:
+#             note on   0x90 | channel, pitch, velocity
+#             note off  0x80 | channel, pitch, release velocity
+#             tempo     0xFF 0x51 0x03, microseconds per beat as 3 bytes big-endian
+#             end of track  0xFF 0x2F 0x00 (the last event of every track)
+
+
+def encode_vlq(n):
+    """A MIDI variable-length quantity: n >= 0 in 7-bit groups, most significant group first.
+
+    Every byte but the last has its top bit (0x80) set; the last byte's top bit is clear.
+    Examples: 0 -> 00, 127 -> 7F, 128 -> 81 00, 16383 -> FF 7F, 16384 -> 81 80 00.
+    MIDI allows at most 4 bytes (n <= 0x0FFFFFFF); raise ValueError for n < 0 or n > 0x0FFFFFFF.
+
+    Returns:
+        bytes.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
+    """A Standard MIDI File (format 0, one track, channel 0) playing `notes`.
+
+    Args:
+        notes: a list of (pitch, start, duration, velocity) tuples of ints: pitch 0-127, start
+            >= 0 and duration >= 1 in ticks, velocity 1-127. Notes may overlap (chords) but two
+            sounding notes never share a pitch. The list need not be sorted.
+        ticks_per_beat: the header's division (1 - 32767).
+        tempo_bpm: beats per minute, written as a tempo meta event at time 0:
+            microseconds per beat = round(60_000_000 / tempo_bpm).
+    Returns:
+        the file's bytes: the MThd chunk (format 0, 1 track, ticks_per_beat), then one MTrk chunk
+        whose length counts every byte of its events, end of track included. The track holds, in
+        time order: the tempo event (delta 0), a note on (0x90, pitch, velocity) at each note's
+        start and a note off (0x80, pitch, release velocity 0-127) at start + duration, all on
+        channel 0 (a note on with velocity 0 is also accepted as a note off), then end of track
+        (delta 0 after the last event). At equal times note offs come before note ons, so a note
+        may start at the tick where another of the same pitch ends. Delta times are relative
+        (ticks since the previous event), written with encode_vlq. Running status is allowed.
+        An empty list gives a valid file with the tempo event and end of track only.
+    Raises:
+        ValueError for a pitch or velocity out of range, a negative start or a duration < 1.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+class MarkovMelody:
+    """A Markov chain over pitches: the next pitch depends on the previous `order` pitches.
+
+    fit(pitch_sequences) counts, in every sequence, each run of `order` consecutive pitches (the
+    context, a tuple) and the pitch that follows it; contexts never span two sequences.
+    transition_probs(context) is the maximum-likelihood estimate count(context -> p) / count(context)
+    (no smoothing). sample(n, start) walks the chain.
+    """
+
+    def __init__(self, order=1):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def fit(self, pitch_sequences):
+        """Count transitions in a list of pitch sequences (lists of ints). Returns self.
+        Calling fit again adds to the counts."""
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def transition_probs(self, context):
+        """{next pitch: probability} after `context` (a sequence of `order` pitches; an int is
+        accepted when order == 1). Only pitches seen after it appear; the values sum to 1.
+        An unseen context returns {}."""
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def sample(self, n, start):
+        """A melody of n pitches: `start` (a sequence of `order` pitches, or an int when
+        order == 1) followed by pitches drawn one at a time from transition_probs of the last
+        `order` pitches (torch's global generator). If a context has no continuation, the melody
+        stops there, so it may be shorter than n. Returns a list of ints."""
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+# =================================================================================================
+# Prompting
+# =================================================================================================
+
+# Four prompting strategies as templates (provided): fill them with build_prompt.
+PROMPT_TEMPLATES = {
+    "zero_shot": "{instruction}\n\nInput: {input}\nOutput:",
+    "few_shot": "{instruction}\n\n{examples}\n\nInput: {input}\nOutput:",
+    "chain_of_thought": "{instruction}\n\nInput: {input}\nLet's think step by step, then give the final answer "
+                        "on a line starting with 'Answer:'.",
+    "role": "You are {role}. {instruction}\n\nInput: {input}\nOutput:",
+}
+
+
+def build_prompt(template, **fields):
+    """Fill a template's {name} fields, as str.format does.
+
+    "{{" and "}}" are literal braces; a format spec ("{score:.2f}") is applied as str.format would.
+    Extra fields that the template does not use are ignored.
+
+    Raises:
+        KeyError naming every missing field, e.g. build_prompt("{a} {b}", a=1) raises KeyError
+        whose message contains 'b'.
+    Returns:
+        the filled string.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def few_shot_prompt(instruction, examples, query, max_tokens=None, count_tokens=len):
+    """A few-shot prompt: the instruction, worked examples, then the query, joined by blank lines:
+
+        {instruction}
+
+        Input: {x_1}
+        Output: {y_1}
+
+        ...
+
+        Input: {query}
+        Output:
+
+    i.e. "\\n\\n".join([instruction] + [f"Input: {x}\\nOutput: {y}" for (x, y) in kept]
+    + [f"Input: {query}\\nOutput:"]).
+
+    Args:
+        examples: a list of (input, output) string pairs, OLDEST FIRST.
+        max_tokens: None (keep every example) or the budget: count_tokens(prompt) <= max_tokens,
+            counted on the whole prompt string.
+        count_tokens: a function str -> int (default len, i.e. characters).
+    Returns:
+        the prompt with as many examples as fit: the oldest are dropped first, so the kept ones are
+        the most recent, in their original order (the longest suffix of `examples` that fits).
+    Raises:
+        ValueError when even the prompt with no examples is over the budget.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# =================================================================================================
+# Provenance: a text label inside a PNG file
+# =================================================================================================
+#
+# A PNG file is the 8-byte signature 89 50 4E 47 0D 0A 1A 0A followed by chunks, each:
+#   length (4 bytes, big-endian, of the data only), type (4 ASCII bytes), data,
+#   CRC-32 (4 bytes, big-endian) of type + data (zlib.crc32).
+# The first chunk is IHDR and the last IEND. A tEXt chunk's data is keyword (1-79 Latin-1 bytes),
+# a null byte, then the text (Latin-1, no null byte). An iTXt chunk holds UTF-8 text:
+#   keyword, 0, compression flag (0 or 1), compression method (0), language tag, 0,
+#   translated keyword (UTF-8), 0, text (UTF-8; zlib-compressed when the flag is 1).
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunks(png_bytes):
+    """[(type, data)] of a PNG file, checking the signature, every length and every CRC."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def add_png_text(png_bytes, key, value):
+    """The same PNG with a text chunk (key -> value) inserted just before IEND.
+
+    The chunk is tEXt when `value` is Latin-1 encodable, and an uncompressed iTXt chunk (UTF-8
+    text, empty language tag and translated keyword) otherwise. Every other chunk is copied
+    unchanged, so the image decodes to the same pixels. The new chunk's CRC-32 covers its type
+    and data (zlib.crc32(b"tEXt" + data)).
+
+    Args:
+        png_bytes: a PNG file's bytes.
+        key: the keyword, 1-79 Latin-1 characters, no null byte (e.g. "AI-generated").
+        value: the text (no null byte).
+    Raises:
+        ValueError for a bad key or value, and for input that is not a valid PNG: a wrong
+        signature, a chunk whose CRC does not match, or a truncated chunk (the message says which).
+    Returns:
+        bytes.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def read_png_text(png_bytes):
+    """{keyword: text} of every tEXt and iTXt chunk in a PNG file.
+
+    tEXt text is Latin-1; iTXt text is UTF-8 (compressed iTXt and zTXt chunks may be decoded or
+    skipped: no test depends on them). When a keyword appears twice, the later chunk wins.
+
+    Raises:
+        ValueError for a wrong signature, a chunk whose CRC does not match, or a truncated chunk.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
