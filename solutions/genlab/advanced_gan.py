@@ -29,6 +29,8 @@ from .gan import discriminator_loss, generator_loss  # noqa: F401  (Project 2 tr
 
 
 def _n_doublings(image_size):
+    """log2(image_size) - 2, the number of stride-2 layers between 4x4 and image_size; raises
+    ValueError unless image_size is a power of two >= 8 (use it in both DCGAN constructors)."""
     n = int(round(math.log2(image_size))) if image_size > 0 else 0
     if image_size < 8 or 2 ** n != image_size:
         raise ValueError(f"image_size must be a power of two >= 8, got {image_size}")
@@ -68,8 +70,8 @@ class DCGANGenerator(nn.Module):
     def __init__(self, latent_dim, channels, feature_maps, image_size):
         super().__init__()
         self.latent_dim = latent_dim
-        n = _n_doublings(image_size)
         ### BEGIN SOLUTION
+        n = _n_doublings(image_size)  # raises ValueError unless a power of two >= 8
         width = feature_maps * 2 ** (n - 1)
         layers = [nn.ConvTranspose2d(latent_dim, width, 4, 1, 0, bias=False), nn.BatchNorm2d(width), nn.ReLU(True)]
         for _ in range(n - 1):
@@ -106,8 +108,8 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, channels, feature_maps, image_size):
         super().__init__()
-        n = _n_doublings(image_size)
         ### BEGIN SOLUTION
+        n = _n_doublings(image_size)
         width = feature_maps
         layers = [nn.Conv2d(channels, width, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
         for _ in range(n - 1):

@@ -29,6 +29,8 @@ from .gan import discriminator_loss, generator_loss  # noqa: F401  (Project 2 tr
 
 
 def _n_doublings(image_size):
+    """log2(image_size) - 2, the number of stride-2 layers between 4x4 and image_size; raises
+    ValueError unless image_size is a power of two >= 8 (use it in both DCGAN constructors)."""
     n = int(round(math.log2(image_size))) if image_size > 0 else 0
     if image_size < 8 or 2 ** n != image_size:
         raise ValueError(f"image_size must be a power of two >= 8, got {image_size}")
@@ -68,7 +70,6 @@ class DCGANGenerator(nn.Module):
     def __init__(self, latent_dim, channels, feature_maps, image_size):
         super().__init__()
         self.latent_dim = latent_dim
-        n = _n_doublings(image_size)
         # YOUR CODE HERE
         raise NotImplementedError
 
@@ -98,7 +99,6 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, channels, feature_maps, image_size):
         super().__init__()
-        n = _n_doublings(image_size)
         # YOUR CODE HERE
         raise NotImplementedError
 
