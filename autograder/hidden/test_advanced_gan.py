@@ -329,7 +329,7 @@ def test_style_mix_with_one_crossover_per_sample(worker):
 
 PROJECT = dict(n_faces=2048, size=16, steps=500, batch=64, latent_dim=32, feature_maps=16, lr=5e-4, n_samples=1000)
 FEATURE_SEED, N_FEATURE_FACES, N_COMPONENTS = 0, 4000, 20
-FD_BOUND = 3.0   # calibration/advanced_gan_project.txt: reference, untrained and collapsed generators
+FD_BOUND = 2.0   # calibration/advanced_gan_project.txt: reference about 0.7, collapsed onto 8 faces >= 3.3, untrained about 44
 
 
 def face_features():
@@ -385,7 +385,13 @@ def test_project_dcgan_learns_synthetic_faces(worker):
     and 1,000 fresh faces on fixed PCA features (20 components) and requires it under FD_BOUND.
 
     Calibration (autograder/hidden/calibration/advanced_gan_project.py, result in the .txt next to
-    it): see CALIBRATION below, filled in from the .txt.
+    it; this test's own code path on the reference, 46 seeds): the trained reference scored
+    0.40 to 1.12 (median 0.73), 0 failures; the same features score an untrained generator 41.07 to 46.93 (median 43.64), the trained samples
+    collapsed onto 8 faces (each repeated 125 times, plus pixel noise) 3.28 to 7.81 (median 4.83) and onto one face
+    12.80 to 43.22 (median 19.42), fresh data against the test faces 0.03 to 0.09 (median 0.06). The bound 2.0 sits 4.8 sd above the
+    reference's mean log-distance (log-normal fit: false-failure rate about 8.0e-07) and 3.9 sd below the
+    collapsed-onto-8 mean log-distance; the distribution-free 95% bound from 0 failures in 46
+    seeds is 0.063. The training is about 5 s unloaded (300 steps took 2.9 s at load 1).
     """
     distance, r, _, _ = project_run(worker)
     samples = r["samples"]
@@ -393,6 +399,6 @@ def test_project_dcgan_learns_synthetic_faces(worker):
     assert math.isfinite(distance), "the Fréchet distance of your samples is not finite (NaN images?)"
     assert distance < FD_BOUND, (
         f"after {PROJECT['steps']} steps your DCGAN's samples are at Fréchet distance {distance:.2f} from the "
-        f"faces (bound {FD_BOUND}; a trained reference scores about 0.7, an untrained generator about 40, one "
-        f"collapsed onto a few faces over 10). Losses every 50 steps [d, g]: {r['losses'][:10]}. Check the DCGAN "
+        f"faces (bound {FD_BOUND}; a trained reference scores about 0.7, an untrained generator about 44, one "
+        f"collapsed onto 8 faces 3.3 or more). Losses every 50 steps [d, g]: {r['losses'][:10]}. Check the DCGAN "
         "layer pattern and initialisation, and unit 03's losses (this project trains with them).")

@@ -73,6 +73,10 @@ def summarize(rows):
     for name, col in zip(("untrained", "collapse-1", "collapse-8", "data"), cols[1:5]):
         print(f"{name}: min {min(col):.3f}, median {statistics.median(col):.3f}, max {max(col):.3f}"
               + (f"; all above the bound: {all(c >= T.FD_BOUND for c in col)}" if name != "data" else ""))
+    log_c = [math.log(c) for c in cols[3]]
+    z_c = (statistics.mean(log_c) - math.log(T.FD_BOUND)) / statistics.stdev(log_c)
+    print(f"collapse-8, log-normal fit: bound {T.FD_BOUND} is {z_c:.1f} sd below its mean log "
+          f"(a collapsed generator passing: tail {0.5 * math.erfc(z_c / math.sqrt(2)):.1e})")
     print(f"seconds per trained run (in-process, 1 thread, machine shared): median {statistics.median(cols[5]):.1f}, "
           f"max {max(cols[5]):.1f}")
 
@@ -80,10 +84,11 @@ def summarize(rows):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--summarize"]:
         lines = [line for path in sys.argv[2:] for line in open(path)]
-        print(lines[0].rstrip())
+        print(f"config {T.PROJECT}; features: {T.N_COMPONENTS} PCA components of {T.N_FEATURE_FACES} faces (seed "
+              f"{T.FEATURE_SEED}); pass: Fréchet distance < {T.FD_BOUND}")
         rows = sorted((int(m[1]), *map(float, m.groups()[1:])) for m in map(ROW.search, lines) if m)
         for line in sorted((l for l in lines if ROW.search(l)), key=lambda l: int(ROW.search(l)[1])):
-            print(line.rstrip())
+            print(line.rstrip().rsplit(" ", 1)[0])  # the pass/FAIL label is recomputed by summarize
         summarize([row[1:] for row in rows])
     else:
         summarize(run(int(sys.argv[1]) if len(sys.argv) > 1 else 40, int(sys.argv[2]) if len(sys.argv) > 2 else 0))
