@@ -54,6 +54,8 @@ def minibatch_stddev_error(genlab, x, group_size):
     """The exception type minibatch_stddev raises (None if it returns)."""
     try:
         genlab.advanced_gan.minibatch_stddev(x, group_size)
+    except NotImplementedError:
+        raise  # an unwritten stub is reported as such, not as a wrong exception
     except Exception as error:  # noqa: BLE001  the test reports which type it was
         return {"raised": type(error).__name__, "message": str(error)[:200]}
     return {"raised": None, "message": ""}
@@ -114,6 +116,8 @@ def dcgan_bad_size(genlab, image_size):
         try:
             build()
             result[name] = None
+        except NotImplementedError:
+            raise
         except Exception as error:  # noqa: BLE001
             result[name] = type(error).__name__
     return result
