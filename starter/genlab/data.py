@@ -70,3 +70,118 @@ def two_moons(n, noise=0.05):
     x = torch.where(upper, torch.cos(t), 1 - torch.cos(t))
     y = torch.where(upper, torch.sin(t), 0.5 - torch.sin(t))
     return torch.stack([x - 0.5, y - 0.25], dim=1) + noise * torch.randn(n, 2)
+
+
+# ---- faces (unit 04) ------------------------------------------------------------------------------
+
+FACE_ATTRIBUTES = {  # name: (low, high); each drawn uniformly and independently per face
+    "smile": (-1.0, 1.0),       # mouth curvature: -1 frown, 0 straight, +1 smile
+    "eyes_open": (0.0, 1.0),    # 0 closed (a thin line), 1 wide open
+    "pose": (-1.0, 1.0),        # head turned: features shift left (-1) or right (+1) inside the face
+    "face_width": (0.5, 0.9),   # half-width of the face ellipse, as a fraction of the half image
+}
+
+
+def _soft_inside(signed_distance, size):
+    """~1 inside (signed_distance < 0), ~0 outside, with an edge about one pixel wide."""
+    return torch.sigmoid(-signed_distance * size / 2.0)
+
+
+def synthetic_faces(n, size=32, seed=None):
+    """Procedural cartoon faces, drawn offline with a few known attributes.
+
+    Each image is a light oval face on a dark background, with two dark eyes and a dark mouth,
+    anti-aliased so that it stays readable at 16x16. The attributes are drawn uniformly and
+    independently within the ranges of FACE_ATTRIBUTES:
+
+        smile       in [-1, 1]   mouth curvature (-1 frown, 0 straight, +1 smile)
+        eyes_open   in [0, 1]    eye height (0 closed, 1 wide open)
+        pose        in [-1, 1]   head turn: eyes and mouth shift sideways, the face a little
+        face_width  in [0.5, 0.9] half-width of the face oval (fraction of the half image)
+
+    plus a face brightness in [0.3, 0.9] and pixel noise of standard deviation 0.03 (so no two
+    faces are equal). A generator that collapses onto a few faces misses this spread of
+    attributes and is measurably worse by any statistic of the whole set.
+
+    Args:
+        n: number of faces.
+        size: image side in pixels (16 and 32 are used in the course; any size >= 8 works).
+        seed: an int for a repeatable set (its own torch.Generator), or None to draw from torch's
+            global generator.
+    Returns:
+        (images, attributes): images (n, 1, size, size) float32 in [-1, 1] (background about
+        -0.9); attributes a dict of (n,) float32 tensors with the keys of FACE_ATTRIBUTES and
+        "brightness".
+    """
+    gen = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def uniform(low, high):
+        return low + (high - low) * torch.rand(n, 1, 1, generator=gen)
+
+    attrs = {name: uniform(*bounds) for name, bounds in FACE_ATTRIBUTES.items()}
+    attrs["brightness"] = uniform(0.3, 0.9)
+    smile, eyes_open, pose, width, bright = (attrs[k] for k in ("smile", "eyes_open", "pose", "face_width", "brightness"))
+
+    coords = (torch.arange(size, dtype=torch.float32) + 0.5) / size * 2 - 1  # pixel centres in (-1, 1)
+    y, x = coords.view(1, size, 1), coords.view(1, 1, size)                 # y grows downwards
+
+    # Face oval: centre shifted a little with the pose, half-height 0.85.
+    face_x = x - 0.08 * pose
+    face = _soft_inside(torch.sqrt((face_x / width) ** 2 + (y / 0.85) ** 2) - 1, size * 0.7)
+
+    # Features move with the pose, proportionally to the face's width.
+    fx = face_x - 0.3 * pose * width
+    eye_dx, eye_y = 0.42 * width, -0.22
+    eye_w, eye_h = 0.11 + 0.05 * width, 0.025 + 0.11 * eyes_open
+    eyes = torch.zeros(n, size, size)
+    for side in (-1.0, 1.0):
+        d = torch.sqrt(((fx - side * eye_dx) / eye_w) ** 2 + ((y - eye_y) / eye_h) ** 2) - 1
+        eyes = torch.maximum(eyes, _soft_inside(d * torch.minimum(eye_w, eye_h) / 0.06, size))
+
+    # Mouth: a parabolic arc y = 0.42 + 0.18 smile (1 - (x / half_width)^2) for |x| < half_width.
+    mouth_half = 0.45 * width
+    u = (fx / mouth_half).clamp(-1.5, 1.5)
+    arc_y = 0.42 + 0.18 * smile * (1 - u ** 2)
+    along = _soft_inside(fx.abs() - mouth_half, size)
+    mouth = along * _soft_inside((y - arc_y).abs() - max(0.05, 0.9 / size), size)  # >= about one pixel thick
+
+    features = torch.maximum(eyes, mouth)
+    image = -0.9 + face * (0.9 + bright) - features * face * (0.9 + bright) * 0.85
+    image = image + 0.03 * torch.randn(n, size, size, generator=gen)
+    images = image.clamp(-1, 1).unsqueeze(1).float()
+    return images, {k: v.view(n).float() for k, v in attrs.items()}
+
+
+def olivetti_cache_dir():
+    """Where load_olivetti_faces keeps its download: $GENLAB_CACHE, else $XDG_CACHE_HOME/genlab,
+    else ~/.cache/genlab."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("GENLAB_CACHE"):
+        return Path(os.environ["GENLAB_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "genlab"
+
+
+def load_olivetti_faces(size=64):
+    """The Olivetti faces (AT&T, 400 grey 64x64 photos of 40 people), for users with a network.
+
+    Downloaded once by scikit-learn's fetch_olivetti_faces into olivetti_cache_dir() and read from
+    there afterwards. Nothing in the course's tests needs it: synthetic_faces is the offline data.
+
+    Args:
+        size: image side; 64 is the original, smaller sizes are area-downsampled (e.g. 32 or 16).
+    Returns:
+        (images, person): images (400, 1, size, size) float32 in [-1, 1]; person (400,) int64, 0-39.
+    """
+    import torch.nn.functional as F
+    from sklearn.datasets import fetch_olivetti_faces
+
+    cache = olivetti_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    bunch = fetch_olivetti_faces(data_home=str(cache))
+    images = torch.as_tensor(bunch.images, dtype=torch.float32).unsqueeze(1)  # (N, 1, 64, 64) in [0, 1]
+    if size != images.shape[-1]:
+        images = F.interpolate(images, size=(size, size), mode="area")
+    return images * 2 - 1, torch.as_tensor(bunch.target, dtype=torch.int64)
