@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, ci}"""
+"""python -m autograder {release, grade, verify, grade-all, ci, gradescope, nbgrader-course, nbgrader-grade}"""
 import argparse
 import sys
 
@@ -34,6 +34,22 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=None, help="one seed for the whole batch (default: fresh)")
     p.add_argument("--public-only", action="store_true", help="skip the hidden suites")
 
+    # ---- the platforms: Gradescope's zip, an nbgrader course (autograder/platforms/) ----
+    p = sub.add_parser("gradescope", help="build Gradescope's autograder zip (setup.sh, run_autograder, source)")
+    p.add_argument("--out", default="autograder.zip")
+    p.add_argument("--torch-index", default=None, help="where setup.sh takes torch (default: PyTorch's CPU index)")
+
+    p = sub.add_parser("nbgrader-course", help="write an nbgrader course directory (config, source/<NN_unit>/)")
+    p.add_argument("dir")
+
+    p = sub.add_parser("nbgrader-grade", help="grade an nbgrader course's submitted/ code; write a CSV per student id")
+    p.add_argument("dir")
+    p.add_argument("--assignment", default=None, help="one assignment, e.g. 02_variational_autoencoders (default: all)")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--out", default=None, help="the CSV (default DIR/genlab_grades.csv)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--public-only", action="store_true")
+
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
@@ -51,6 +67,15 @@ def main(argv=None):
     if args.command == "grade-all":
         from . import grade_all
         return grade_all.main(args)
+    if args.command == "gradescope":
+        from .platforms import gradescope
+        return gradescope.main_build(args)
+    if args.command == "nbgrader-course":
+        from .platforms import nbgrader_course
+        return nbgrader_course.main_course(args)
+    if args.command == "nbgrader-grade":
+        from .platforms import nbgrader_course
+        return nbgrader_course.main_grade(args)
     if args.command == "ci":
         from . import ci
         return ci.main(args)
