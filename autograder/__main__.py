@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, ci, gradescope, nbgrader-course, nbgrader-grade}"""
+"""python -m autograder {release, grade, verify, grade-all, ci, classroom, gradescope, nbgrader-course, nbgrader-grade}"""
 import argparse
 import sys
 
@@ -39,6 +39,9 @@ def main(argv=None):
     p.add_argument("--out", default="autograder.zip")
     p.add_argument("--torch-index", default=None, help="where setup.sh takes torch (default: PyTorch's CPU index)")
 
+    p = sub.add_parser("classroom", help="GitHub Classroom's runner result (Points X/Y) from the grade step's results")
+    p.add_argument("--dir", default=None, help="the CI steps' folder (default $RUNNER_TEMP/genlab-ci)")
+
     p = sub.add_parser("nbgrader-course", help="write an nbgrader course directory (config, source/<NN_unit>/)")
     p.add_argument("dir")
 
@@ -70,6 +73,9 @@ def main(argv=None):
     if args.command == "gradescope":
         from .platforms import gradescope
         return gradescope.main_build(args)
+    if args.command == "classroom":
+        from .platforms import classroom
+        return classroom.main(args)
     if args.command == "nbgrader-course":
         from .platforms import nbgrader_course
         return nbgrader_course.main_course(args)

@@ -27,6 +27,8 @@ DEFAULT_OUT = ROOT / "build" / "release"
 # What a student receives, relative to the repository (folders are copied whole).
 RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml", "LICENSE", ".gitignore"]
 NOT_RELEASED = ["autograder/hidden", "autograder/tests", "__pycache__", ".pytest_cache"]
+# Released under another name: {source in this repository: path in the release}.
+RELEASED_AS = {"autograder/platforms/classroom.yml": ".github/workflows/classroom.yml"}
 # Files the student must not change: hashed into MANIFEST.json, checked by the grading workflow.
 PROTECTED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
 
@@ -136,6 +138,11 @@ def build_release(out=DEFAULT_OUT):
     write_starter(out / "starter" / "genlab")
     for rel in RELEASED:
         _copy(rel, out)
+    for rel, dest in RELEASED_AS.items():
+        (out / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, out / dest)
+    from .platforms.installs import student_pyproject
+    (out / "pyproject.toml").write_text(student_pyproject())  # student dependencies; the judge's as `.[judge]`
     student_readme = ROOT / "docs" / "STUDENT_README.md"
     if student_readme.exists():
         shutil.copy2(student_readme, out / "README.md")

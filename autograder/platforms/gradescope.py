@@ -237,7 +237,6 @@ def run(root, units=None, seed=None):
     from .. import reports
     from ..grade import GraderError, grade
     from ..grade_all import snapshot
-    from .redact import redact
 
     t0 = time.perf_counter()
     root = Path(root).resolve()
@@ -268,7 +267,6 @@ def run(root, units=None, seed=None):
                                   "stdout_visibility": "hidden", "tests": []})
             return 3
         results.submission = "your submission"
-        redact(results, source)
         results.notices = notes + results.notices
         _write(results_path, json.loads(reports.gradescope(results, hidden_visibility=HIDDEN_VISIBILITY)))
         print(reports.text(results))

@@ -190,7 +190,7 @@ def test_run_autograder_grades_a_hostile_upload_and_leaks_nothing(tmp_path, auto
     (root / "submission" / "gan.py").symlink_to(root / "source" / "solutions" / "genlab" / "gan.py")
     doc, log = run_autograder(root)
     assert doc["score"] == 0 and doc["tests"] and "forged" not in doc["output"]
-    assert any("LOOT" in t["output"] for t in doc["tests"])                 # its code did run, in the worker
+    assert any("END OF LOOT" in t["output"] for t in doc["tests"])          # its code did run, in the worker
     assert "graded the uploaded files vae.py as genlab/" in doc["output"]  # the link was not taken
     assert_summary(doc)
     assert_nothing_hidden_in("\n".join([doc["output"], log, *(t["name"] + "\n" + t["output"] for t in doc["tests"])]))
