@@ -4,8 +4,9 @@
    (regions.clear_solutions), every other byte is copied. `--check` only compares and lists stale files.
 2. Builds the student release folder (default `build/release/`): the starter package, the public
    tests and their probes, the grading engine without its hidden parts, the notebooks released by
-   nbgrader itself, the student README and the grading workflow, plus MANIFEST.json (hashes of
-   the files a student must not change).
+   nbgrader itself, the student README, the grading workflows (pull requests: grade.yml; GitHub
+   Classroom's points: classroom.yml) and the student's own pyproject.toml (platforms/installs.py),
+   plus MANIFEST.json (hashes of the files a student must not change).
 3. Proves the release contains no solution text and nothing hidden (`leaks`), and fails otherwise.
 """
 import hashlib

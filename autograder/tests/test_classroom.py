@@ -214,6 +214,7 @@ def _solution_files():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_a_push_of_the_reference_gets_full_points(tmp_path, release):
     job = run_push(tmp_path, release, _solution_files())
     assert job["ran"][:4] == ["tamper", "hidden", "fetch", "Install the hidden suites"]
@@ -224,12 +225,14 @@ def test_a_push_of_the_reference_gets_full_points(tmp_path, release):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_a_push_of_the_starter_gets_zero(tmp_path, release):
     job = run_push(tmp_path, release, {})
     assert job["points"] == "Points 0/100"
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_a_hostile_push_is_graded_and_shows_nothing_hidden(tmp_path, release):
     job = run_push(tmp_path, release, {"vae.py": HOSTILE.read_text()})
     assert job["points"] == "Points 0/100" and job["results"]["hidden_graded"]

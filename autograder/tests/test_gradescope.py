@@ -159,6 +159,7 @@ def assert_summary(doc):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_run_autograder_gives_the_reference_full_marks(tmp_path, autograder_zip):
     root = stand_in(tmp_path, autograder_zip)
     shutil.copytree(ROOT / "solutions" / "genlab", root / "submission" / "genlab",
@@ -172,6 +173,7 @@ def test_run_autograder_gives_the_reference_full_marks(tmp_path, autograder_zip)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_run_autograder_gives_a_repository_zip_of_the_starter_zero(tmp_path, autograder_zip):
     root = stand_in(tmp_path, autograder_zip)
     with zipfile.ZipFile(root / "submission" / "genlab-main.zip", "w") as z:
@@ -184,6 +186,7 @@ def test_run_autograder_gives_a_repository_zip_of_the_starter_zero(tmp_path, aut
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_run_autograder_grades_a_hostile_upload_and_leaks_nothing(tmp_path, autograder_zip):
     root = stand_in(tmp_path, autograder_zip)
     (root / "submission" / "vae.py").write_text(HOSTILE.read_text())
