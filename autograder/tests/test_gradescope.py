@@ -19,7 +19,7 @@ import pytest
 from autograder import reports
 from autograder.platforms import gradescope
 from autograder.release import solution_fingerprints
-from autograder.results import load_rubric, score
+from autograder.results import load_rubric, rubric_units, score
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).with_name("hostile_vae.py")
@@ -41,7 +41,7 @@ def test_the_zip_has_gradescope_layout_and_what_grading_needs(autograder_zip):
         setup = z.read("setup.sh").decode()
     assert {"setup.sh", "run_autograder", "requirements.txt", "pyproject.toml", "conftest.py"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
-    for unit in load_rubric() and [g["unit"] for g in load_rubric()["group"]]:
+    for unit in rubric_units(load_rubric()):
         assert f"tests/test_{unit}.py" in names and f"solutions/genlab/{unit}.py" in names
         if (ROOT / "autograder" / "hidden" / f"test_{unit}.py").exists():
             assert f"autograder/hidden/test_{unit}.py" in names
@@ -90,6 +90,15 @@ def test_loose_module_files_become_the_package_and_links_are_ignored(tmp_path):
     assert sorted(p.name for p in (parent / "genlab").iterdir()) == ["vae.py"]
     assert gradescope.complete(parent, ROOT / "starter" / "genlab")  # data.py, gan.py stub, ...
     assert (parent / "genlab" / "gan.py").read_bytes() == (ROOT / "starter" / "genlab" / "gan.py").read_bytes()
+
+
+def test_a_github_submission_is_graded_from_its_starter_package(tmp_path):
+    """Gradescope clones the repository into submission/: starter/genlab wins over a stray genlab/."""
+    for folder in ("sub/starter/genlab", "sub/genlab", "sub/solutions/genlab"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "vae.py").write_text(f"# {folder}\n")
+    parent, _ = gradescope.locate(tmp_path / "sub", tmp_path / "scratch", _modules())
+    assert parent == tmp_path / "sub" / "starter"
 
 
 def test_nothing_found_is_reported_not_crashed(tmp_path):
