@@ -25,7 +25,7 @@ programming assignment's autograder. Gradescope unpacks it into /autograder/sour
 4. grades with `autograder.grade` (the same judge, sandboxed worker, rubric as everywhere) and
    writes /autograder/results/results.json: public tests visible, hidden tests (names, hints)
    `after_due_date`, the summary (score per unit, checklist, projects, hidden suites, isolation,
-   seed) in `output`.
+   seed) in `output`, failure messages already cleared of hidden lines by `grade()` (redact.py).
 """
 import argparse
 import json

@@ -11,7 +11,7 @@
 
 A line without one of these tags counts as `student` (a student never lacks what the tests need).
 PyTorch's CPU wheels come from PyTorch's own index by default in every workflow and in setup.sh;
-GENLAB_TORCH_INDEX_URL overrides it (empty: whatever pip is configured with).
+GENLAB_TORCH_INDEX_URL overrides it (`off` in a workflow, empty for setup.sh: whatever pip is configured with).
 """
 import re
 import tomllib

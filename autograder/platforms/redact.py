@@ -2,8 +2,9 @@
 
 The worker must read the probes it runs, hidden ones included, so student code in the worker can
 read them too and raise them back as an exception message, which reaches the report as a
-traceback. Until the worker stops exposing them (see the README's threat model), every platform
-report passes through `redact`: any line of a hidden file, or of the reference's solution
+traceback. Until the worker stops exposing them (see the README's threat model), `grade()` passes
+every result graded with the hidden suites through `redact`, so every report (pull-request
+comment, Classroom, Gradescope, nbgrader, regrade) gets it: any line of a hidden file, or of the reference's solution
 regions, that appears whole in a test's output is replaced by a marker (whole lines only: the
 hints quote pieces of the hidden tests' source on purpose).
 """
