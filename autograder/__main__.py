@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci}"""
+"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci, classroom, gradescope, nbgrader-course, nbgrader-grade}"""
 import argparse
 import sys
 
@@ -56,6 +56,25 @@ def main(argv=None):
     p.add_argument("manual", nargs="?", help="merge: the filled-in manual.csv")
     p.add_argument("--out", default="written", help="collect: where to write the answers and manual.csv")
 
+    # ---- the platforms: Gradescope's zip, an nbgrader course (autograder/platforms/) ----
+    p = sub.add_parser("gradescope", help="build Gradescope's autograder zip (setup.sh, run_autograder, source)")
+    p.add_argument("--out", default="autograder.zip")
+    p.add_argument("--torch-index", default=None, help="where setup.sh takes torch (default: PyTorch's CPU index)")
+
+    p = sub.add_parser("classroom", help="GitHub Classroom's runner result (Points X/Y) from the grade step's results")
+    p.add_argument("--dir", default=None, help="the CI steps' folder (default $RUNNER_TEMP/genlab-ci)")
+
+    p = sub.add_parser("nbgrader-course", help="write an nbgrader course directory (config, source/<NN_unit>/)")
+    p.add_argument("dir")
+
+    p = sub.add_parser("nbgrader-grade", help="grade an nbgrader course's submitted/ code; write a CSV per student id")
+    p.add_argument("dir")
+    p.add_argument("--assignment", default=None, help="one assignment, e.g. 02_variational_autoencoders (default: all)")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--out", default=None, help="the CSV (default DIR/genlab_grades.csv)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--public-only", action="store_true")
+
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
@@ -79,6 +98,18 @@ def main(argv=None):
     if args.command == "lms":
         from . import lms
         return lms.main(args)
+    if args.command == "gradescope":
+        from .platforms import gradescope
+        return gradescope.main_build(args)
+    if args.command == "classroom":
+        from .platforms import classroom
+        return classroom.main(args)
+    if args.command == "nbgrader-course":
+        from .platforms import nbgrader_course
+        return nbgrader_course.main_course(args)
+    if args.command == "nbgrader-grade":
+        from .platforms import nbgrader_course
+        return nbgrader_course.main_grade(args)
     if args.command == "ci":
         from . import ci
         return ci.main(args)

@@ -4,8 +4,9 @@
    (regions.clear_solutions), every other byte is copied. `--check` only compares and lists stale files.
 2. Builds the student release folder (default `build/release/`): the starter package, the public
    tests and their probes, the grading engine without its hidden parts, the notebooks released by
-   nbgrader itself, the student README and the grading workflow, plus MANIFEST.json (hashes of
-   the files a student must not change).
+   nbgrader itself, the student README, the grading workflows (pull requests: grade.yml; GitHub
+   Classroom's points: classroom.yml) and the student's own pyproject.toml (platforms/installs.py),
+   plus MANIFEST.json (hashes of the files a student must not change).
 3. Proves the release contains no solution text and nothing hidden (`leaks`), and fails otherwise.
 """
 import hashlib
@@ -27,6 +28,8 @@ DEFAULT_OUT = ROOT / "build" / "release"
 # What a student receives, relative to the repository (folders are copied whole).
 RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml", "LICENSE", ".gitignore"]
 NOT_RELEASED = ["autograder/hidden", "autograder/tests", "__pycache__", ".pytest_cache"]
+# Released under another name: {source in this repository: path in the release}.
+RELEASED_AS = {"autograder/platforms/classroom.yml": ".github/workflows/classroom.yml"}
 # Files the student must not change: hashed into MANIFEST.json, checked by the grading workflow.
 PROTECTED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
 
@@ -136,6 +139,11 @@ def build_release(out=DEFAULT_OUT):
     write_starter(out / "starter" / "genlab")
     for rel in RELEASED:
         _copy(rel, out)
+    for rel, dest in RELEASED_AS.items():
+        (out / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, out / dest)
+    from .platforms.installs import student_pyproject
+    (out / "pyproject.toml").write_text(student_pyproject())  # student dependencies; the judge's as `.[judge]`
     student_readme = ROOT / "docs" / "STUDENT_README.md"
     if student_readme.exists():
         shutil.copy2(student_readme, out / "README.md")

