@@ -7,7 +7,8 @@ Prints, each with its budget and the ratio measured/budget (under 1 is within bu
 - each unit graded alone (public + hidden suites, projects included) on the reference;
 - every unit together, as one `grade` command (judges run side by side, one per core);
 - the warm judge's overhead per grading, as `verify` uses it for mutants;
-- `otter run` on a one-question notebook, the same measurement for the tool many courses use.
+- `otter run` on a one-question notebook, the same measurement for the tool many courses use
+  (when otter-grader is installed: `pip install otter-grader`; it is no dependency of genlab).
 Wall seconds and the CPU seconds of all the processes involved are both printed: where wall is far
 above CPU / cores, something waits. Run it on an idle machine and give `uptime` with the figures.
 """
