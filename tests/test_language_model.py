@@ -33,6 +33,27 @@ def random_gpt_state(vocab_size, d_model, n_heads, n_layers, block_size):
     return state
 
 
+def gpt_logits_by_hand(state, idx, n_heads, n_layers):
+    """The documented GPT written out in plain torch: what your forward must compute."""
+    B, T = idx.shape
+    x = state["tok_emb.weight"][idx] + state["pos_emb.weight"][:T]
+    C = x.size(-1)
+    d_head = C // n_heads
+    causal = torch.ones(T, T, dtype=torch.bool).tril()
+    for i in range(n_layers):
+        p = f"blocks.{i}."
+        h = F.layer_norm(x, (C,), state[p + "ln1.weight"], state[p + "ln1.bias"])
+        q, k, v = F.linear(h, state[p + "attn.qkv.weight"], state[p + "attn.qkv.bias"]).split(C, dim=-1)
+        q, k, v = (t.view(B, T, n_heads, d_head).transpose(1, 2) for t in (q, k, v))   # (B, H, T, d_head)
+        att = (q @ k.transpose(-2, -1) / math.sqrt(d_head)).masked_fill(~causal, float("-inf")).softmax(-1)
+        y = (att @ v).transpose(1, 2).reshape(B, T, C)
+        x = x + F.linear(y, state[p + "attn.proj.weight"], state[p + "attn.proj.bias"])
+        h = F.layer_norm(x, (C,), state[p + "ln2.weight"], state[p + "ln2.bias"])
+        h = F.gelu(F.linear(h, state[p + "mlp.0.weight"], state[p + "mlp.0.bias"]))
+        x = x + F.linear(h, state[p + "mlp.2.weight"], state[p + "mlp.2.bias"])
+    return F.layer_norm(x, (C,), state["ln_f.weight"], state["ln_f.bias"]) @ state["head.weight"].T
+
+
 # ---- tokenizers ---------------------------------------------------------------------------------
 
 def test_char_tokenizer_sorted_vocabulary_and_round_trip(worker):
@@ -103,6 +124,15 @@ def test_gpt_with_zero_blocks_is_embeddings_layernorm_head(worker):
     x = state["tok_emb.weight"][idx] + state["pos_emb.weight"][:9]
     expected = F.layer_norm(x, (16,), state["ln_f.weight"], state["ln_f.bias"]) @ state["head.weight"].T
     expect_close(r["logits"], expected, hint="logits = head(ln_f(tok_emb(idx) + pos_emb(0..T-1) + blocks' residuals))")
+
+
+def test_gpt_logits_equal_the_documented_computation(worker):
+    state = random_gpt_state(**CONFIG)
+    idx = torch.randint(0, 11, (2, 12))
+    r = worker.probe("language_model.gpt_forward", config=CONFIG, state=state, idx=idx)
+    expect_close(r["logits"], gpt_logits_by_hand(state, idx, 2, 2), atol=1e-4, rtol=1e-4, hint=(
+        "pre-LN blocks; qkv output is [q | k | v] with head h the slice h*d_head:(h+1)*d_head; scores scaled by "
+        "sqrt(d_head); causal mask; exact GELU; ln_f then head"))
 
 
 def test_gpt_is_causal(worker):

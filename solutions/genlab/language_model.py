@@ -18,6 +18,11 @@ Conventions used throughout:
 - Randomness: `generate` draws from `generator` when one is given, else from torch's global
   generator. No test depends on the order or the number of random draws you make; tests compare
   distributions, or outputs of your own code under the same generator.
+
+Project 3 (graded): the judge trains YOUR GPT (d_model 64, 4 heads, 2 layers, block 64) with your
+loss for 400 Adam steps (lr 3e-3, batches of 32 random windows of the pydoc train split, its own
+loop), then measures the loss on validation windows, compares it with the add-k bigram on the same
+split, and samples with your `generate` at temperature 0.7 / top-p 0.9 and at temperature 1.5.
 """
 import math
 from collections import Counter, defaultdict
@@ -482,7 +487,7 @@ def beam_search(model, idx, beam_width, max_new_tokens, length_penalty=1.0):
     idx: (1, T0). Keep `beam_width` hypotheses. At each step, extend every hypothesis by every
     token, score each extension by the SUM of the log-probabilities (log_softmax of the model's
     logits, temperature 1, the model seeing the last block_size tokens) of its new tokens, and
-    keep the beam_width best. After max_new_tokens steps return the best hypothesis,
+    keep the beam_width best (all of them while there are fewer). After max_new_tokens steps return the best hypothesis,
     (1, T0 + max_new_tokens) int64. All hypotheses have the same length (there is no end token),
     so the length normalisation score / max_new_tokens ** length_penalty changes no ranking; it
     is kept for the interface. beam_width = 1 is greedy decoding (argmax at every step); a
