@@ -27,10 +27,19 @@ test = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(test)
 
 torch.set_num_threads(1)
-n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+from_logs = sys.argv[1:2] == ["--from-logs"]     # summarise the per-seed lines of earlier runs instead
+n_seeds = 0 if from_logs else int(sys.argv[1]) if len(sys.argv) > 1 else 40
+first = int(sys.argv[2]) if len(sys.argv) > 2 and not from_logs else 0
 worker = LocalWorker(ROOT / "solutions", [HERE.parent / "probes", ROOT / "tests" / "probes"])
 rows = []
+if from_logs:
+    for path in sys.argv[2:]:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith("seed "):
+                print(line)
+                f = line.split()
+                val_loss, ngram, low, high = float(f[3]), float(f[5]), float(f[8]), float(f[10])
+                rows.append((val_loss, ngram - val_loss, high - low))
 t0 = time.time()
 for seed in range(first, first + n_seeds):
     torch.manual_seed(seed)
@@ -55,7 +64,7 @@ def describe(name, values, bound, upper):
     return line
 
 
-print(f"reference, {len(rows)} seeds, {time.time() - t0:.0f} s")
+print(f"reference, {len(rows)} seeds" + (" (from the logs of earlier runs)" if from_logs else f", {time.time() - t0:.0f} s"))
 print(describe("validation loss (nats/char)", [r[0] for r in rows], test.VAL_LOSS_BOUND, True))
 print(describe("bigram NLL minus validation loss", [r[1] for r in rows], 0.0, False))
 print(describe("sample NLL gap, high minus low", [r[2] for r in rows], test.SAMPLE_NLL_GAP, False))
