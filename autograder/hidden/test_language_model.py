@@ -289,7 +289,8 @@ def sampling_z(counts, table, t, k, p):
 # ---- beam search and perplexity -----------------------------------------------------------------
 
 def trap_table(V=4, N=3):
-    """A random bigram table on which greedy decoding misses the most probable N-token path."""
+    """A random bigram table on which greedy decoding misses the most probable N-token path, and
+    so does ranking paths by their summed probabilities (instead of summed log-probabilities)."""
     while True:
         table = F.log_softmax(2 * torch.randn(V, V), -1)
         paths = torch.cartesian_prod(*[torch.arange(V)] * N)           # (V^N, N)
@@ -298,7 +299,8 @@ def trap_table(V=4, N=3):
         best = paths[scores.argmax()]
         greedy = ref.beam_search(ref_bigram(table), torch.zeros(1, 1, dtype=torch.long), 1, N)[0, 1:]
         top2 = scores.topk(2).values
-        if not torch.equal(best, greedy) and top2[0] - top2[1] > 1e-3:
+        by_summed_probs = paths[table[prev, paths].exp().sum(1).argmax()]   # the wrong objective
+        if not torch.equal(best, greedy) and not torch.equal(best, by_summed_probs) and top2[0] - top2[1] > 1e-3:
             return table, best
 
 

@@ -434,15 +434,6 @@ def top_p_filter(logits, p, min_tokens_to_keep=1):
     ### END SOLUTION
 
 
-def _next_token_logits(logits, temperature, top_k, top_p):
-    logits = apply_temperature(logits, temperature)
-    if top_k is not None:
-        logits = top_k_filter(logits, top_k)
-    if top_p is not None:
-        logits = top_p_filter(logits, top_p)
-    return logits
-
-
 @torch.no_grad()
 def generate(model, idx, max_new_tokens, temperature=1.0, top_k=None, top_p=None, use_cache=True,
              generator=None):
@@ -473,7 +464,11 @@ def generate(model, idx, max_new_tokens, temperature=1.0, top_k=None, top_p=None
         else:
             logits, _, cache = model(window)
             cached_len = window.size(1)
-        logits = _next_token_logits(logits[:, -1, :], temperature, top_k, top_p)
+        logits = apply_temperature(logits[:, -1, :], temperature)             # (B, V)
+        if top_k is not None:
+            logits = top_k_filter(logits, top_k)
+        if top_p is not None:
+            logits = top_p_filter(logits, top_p)
         next_token = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=generator)  # (B, 1)
         out = torch.cat([out, next_token], dim=1)
     return out

@@ -293,15 +293,6 @@ def top_p_filter(logits, p, min_tokens_to_keep=1):
     raise NotImplementedError
 
 
-def _next_token_logits(logits, temperature, top_k, top_p):
-    logits = apply_temperature(logits, temperature)
-    if top_k is not None:
-        logits = top_k_filter(logits, top_k)
-    if top_p is not None:
-        logits = top_p_filter(logits, top_p)
-    return logits
-
-
 @torch.no_grad()
 def generate(model, idx, max_new_tokens, temperature=1.0, top_k=None, top_p=None, use_cache=True,
              generator=None):
