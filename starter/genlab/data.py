@@ -185,3 +185,67 @@ def load_olivetti_faces(size=64):
     if size != images.shape[-1]:
         images = F.interpolate(images, size=(size, size), mode="area")
     return images * 2 - 1, torch.as_tensor(bunch.target, dtype=torch.int64)
+# ---- text (unit 06) ------------------------------------------------------------------------------
+
+TEXT_VALIDATION_FRACTION = 0.1   # the last 10% of each corpus is the validation split
+PYTHON_SOURCE_FILES = (          # standard-library modules read by load_text("python-source")
+    "abc.py", "bisect.py", "colorsys.py", "contextlib.py", "copy.py", "dataclasses.py",
+    "fnmatch.py", "functools.py", "heapq.py", "keyword.py", "operator.py", "queue.py",
+    "shlex.py", "string.py", "textwrap.py",
+)
+TINY_SHAKESPEARE_URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
+
+
+def _text_split(text, split):
+    n_train = int(round((1 - TEXT_VALIDATION_FRACTION) * len(text)))
+    pick = {"train": text[:n_train], "validation": text[n_train:], "all": text}
+    if split not in pick:
+        raise ValueError(f"split must be 'train', 'validation' or 'all', not {split!r}")
+    return pick[split]
+
+
+def load_text(name="pydoc", split="train"):
+    """A text corpus that ships with the running CPython, as one string (offline).
+
+    - "pydoc": English technical prose, Python's own reference topics (`pydoc_data.topics`, the
+      text `help("if")` prints), the topics in sorted order joined by blank lines: about 465k
+      characters and ~100 distinct characters (the exact text follows the interpreter's version).
+    - "python-source": the standard-library files in `PYTHON_SOURCE_FILES`, read from this
+      interpreter's stdlib folder in that order, joined by blank lines.
+
+    Split: "train" is the first 90% of the characters, "validation" the last 10%
+    (`TEXT_VALIDATION_FRACTION`), "all" the whole string. The split never changes.
+    """
+    if name == "pydoc":
+        from pydoc_data.topics import topics
+        text = "\n\n".join(topics[key] for key in sorted(topics))
+    elif name == "python-source":
+        import sysconfig
+        from pathlib import Path
+        stdlib = Path(sysconfig.get_paths()["stdlib"])
+        text = "\n\n".join((stdlib / f).read_text(encoding="utf-8") for f in PYTHON_SOURCE_FILES)
+    else:
+        raise ValueError(f"unknown corpus {name!r}: use 'pydoc' or 'python-source'")
+    return _text_split(text, split)
+
+
+def load_tiny_shakespeare(split="train", url=TINY_SHAKESPEARE_URL, cache_dir=None):
+    """Karpathy's tiny Shakespeare (~1.1M characters), downloaded once (needs a network).
+
+    Cached as `tinyshakespeare.txt` under `cache_dir` (default: $GENLAB_CACHE, else
+    ~/.cache/genlab); later calls read the cache and never touch the network. `url` may be a
+    `file://` address. Split as `load_text`: the first 90% train, the last 10% validation.
+    """
+    import os
+    import urllib.request
+    from pathlib import Path
+    cache = Path(cache_dir or os.environ.get("GENLAB_CACHE") or Path.home() / ".cache" / "genlab")
+    path = cache / "tinyshakespeare.txt"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(url, timeout=60) as response:
+            text = response.read().decode("utf-8")
+        tmp = path.with_suffix(".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return _text_split(path.read_text(encoding="utf-8"), split)
