@@ -107,7 +107,7 @@ def test_layer_norm_parameters_are_weight_ones_and_bias_zeros(worker):
 def test_layer_norm_normalises_each_vector(worker):
     x = 3.0 + 2.0 * torch.randn(4, 5, 16)
     y = worker.probe("transformer.layer_norm_forward", d_model=16, x=x)
-    assert y.shape == x.shape
+    assert y.shape == x.shape, f"LayerNorm keeps the shape: expected {tuple(x.shape)}, got {tuple(y.shape)}"
     expect_close(y.mean(-1), torch.zeros(4, 5), hint="subtract each vector's mean over the last axis")
     # Biased variance of the output is var / (var + eps), just under 1 (var is about 4 here).
     expected_var = x.var(-1, unbiased=False) / (x.var(-1, unbiased=False) + 1e-5)
