@@ -16,7 +16,7 @@ from autograder.sandbox import best_available
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOXED = best_available().startswith("bwrap")
-PUBLIC_VAE_TESTS = 13
+PUBLIC_VAE_TESTS = 15
 
 
 @pytest.fixture(autouse=True)
