@@ -763,7 +763,8 @@ def run_notebooks(paths, impl=None, timeout=600):
             nb = nbformat.read(path, as_version=4)
             with tempfile.TemporaryDirectory(prefix="genlab-nb-") as tmp:
                 try:
-                    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                    NotebookClient(nb, timeout=timeout, kernel_name="python3",  # quiet: no TCP warning
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                    resources={"metadata": {"path": tmp}}).execute()
                     outcome[str(path)] = None
                 except Exception as exc:  # nbclient raises CellExecutionError, DeadKernelError, timeouts...

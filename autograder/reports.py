@@ -16,6 +16,14 @@ def _short(nodeid):
     return nodeid.split("::")[-1]
 
 
+def _ungraded(r: Results) -> str:
+    """One line for everything this run did not grade (a `--units` run grades a few units only)."""
+    items = sum(not c.graded for c in r.checklist)
+    projects = sum(not p.graded for p in r.projects)
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in ((items, "checklist item"), (projects, "project")) if n]
+    return f"Not graded in this run: {' and '.join(parts)}." if parts else ""
+
+
 def text(r: Results) -> str:
     lines = [f"genlab grade: {_pts(r.score)} / {_pts(r.max_score)} points  ({r.submission})", ""]
     for unit, (s, m, p, n) in r.unit_scores().items():
@@ -29,14 +37,13 @@ def text(r: Results) -> str:
             lines += [f"    {line}" for line in t.output.strip().splitlines()[:25]]
     lines += ["", "Checklist:"]
     for c in r.checklist:
-        mark = "x" if c.passed else (" " if c.graded else "-")
-        extra = f"  ({_pts(c.score)}/{_pts(c.max_score)})" if c.graded else "  (not graded in this run)"
-        lines.append(f"  [{mark}] {c.item}{extra}")
+        if c.graded:
+            lines.append(f"  [{'x' if c.passed else ' '}] {c.item}  ({_pts(c.score)}/{_pts(c.max_score)})")
     done = sum(p.passed for p in r.projects)
     lines += ["", f"Projects completed: {done} of {len(r.projects)}"]
-    for p in r.projects:
-        mark = "x" if p.passed else (" " if p.graded else "-")
-        lines.append(f"  [{mark}] Project {p.id}: {p.name}")
+    lines += [f"  [{'x' if p.passed else ' '}] Project {p.id}: {p.name}" for p in r.projects if p.graded]
+    if _ungraded(r):
+        lines += ["", _ungraded(r)]
     lines += ["", f"Hidden suites: {'graded' if r.hidden_graded else 'not present (public tests only)'}",
               f"Isolation: {r.isolation}", f"Seed: {r.seed}  ({r.seconds:.1f} s)"]
     lines += [f"Notice: {n}" for n in r.notices]
@@ -54,12 +61,12 @@ def markdown(r: Results) -> str:
     for unit, (s, m, p, n) in r.unit_scores().items():
         out.append(f"| {unit} | {_pts(s)} / {_pts(m)} | {p} / {n} |")
     out += ["", "### Assessment checklist", ""]
-    for c in r.checklist:
-        note = f" ({_pts(c.score)}/{_pts(c.max_score)})" if c.graded else " (not graded yet)"
-        out.append(f"- [{'x' if c.passed else ' '}] {c.item}{note}")
+    out += [f"- [{'x' if c.passed else ' '}] {c.item} ({_pts(c.score)}/{_pts(c.max_score)})" for c in r.checklist if c.graded]
     done = sum(p.passed for p in r.projects)
     out += ["", f"### Projects completed: {done} of {len(r.projects)}", ""]
-    out += [f"- [{'x' if p.passed else ' '}] Project {p.id}: {p.name}" for p in r.projects]
+    out += [f"- [{'x' if p.passed else ' '}] Project {p.id}: {p.name}" for p in r.projects if p.graded]
+    if _ungraded(r):
+        out += ["", _ungraded(r)]
     failed = [t for t in r.tests if t.status != "passed"]
     if failed:
         out += ["", f"<details><summary>{len(failed)} test(s) to fix</summary>", ""]

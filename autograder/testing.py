@@ -11,11 +11,49 @@ import torch
 
 
 def expect_close(actual, expected, hint="", **tolerances):
-    """assert_close with torch's own report, followed by `hint` (the likely mistake)."""
+    """assert_close with torch's own report, a few expected and received values (as pytest shows
+    them), then `hint` (the likely mistake)."""
     if not isinstance(actual, torch.Tensor):
         raise AssertionError(f"expected a tensor, got {type(actual).__name__}: {actual!r:.200}"
                              + (f"\nHint: {hint}" if hint else ""))
-    torch.testing.assert_close(actual, expected, msg=lambda m: f"{m}\nHint: {hint}" if hint else m, **tolerances)
+
+    def message(m):
+        return "\n".join(part for part in (m, _values(actual, expected, tolerances), f"Hint: {hint}" if hint else "") if part)
+    torch.testing.assert_close(actual, expected, msg=message, **tolerances)
+
+
+def _fmt(t):
+    return ", ".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in t.tolist())
+
+
+def _values(actual, expected, tolerances, limit=5):
+    """At most `limit` of the worst positions, each with the expected and the received value."""
+    try:
+        a, e = actual.detach().cpu(), torch.as_tensor(expected).detach().cpu()
+        if a.dim() == 0 and e.dim() == 0:
+            return ""  # torch's own report already shows both scalars
+        if a.shape != e.shape:
+            return (f"Expected shape {tuple(e.shape)}: [{_fmt(e.flatten()[:limit])}{', ...' if e.numel() > limit else ''}]\n"
+                    f"Received shape {tuple(a.shape)}: [{_fmt(a.flatten()[:limit])}{', ...' if a.numel() > limit else ''}]")
+        if not (a.dtype.is_floating_point or e.dtype.is_floating_point) or a.numel() == 0:
+            wrong = (a != e).flatten()
+            diff = wrong.double()
+        else:
+            ad, ed = a.double(), e.double()
+            rtol, atol = tolerances.get("rtol", 1.3e-6), tolerances.get("atol", 1e-5)
+            diff = ((ad - ed).abs() - atol - rtol * ed.abs()).flatten().nan_to_num(nan=float("inf"))
+            diff = torch.where((ad.isnan() & ed.isnan()).flatten(), -1.0, diff)
+            wrong = diff > 0
+        worst = [i for i in diff.argsort(descending=True)[:limit].tolist() if wrong[i]]
+        if not worst:
+            return ""
+        lines = [f"Worst {len(worst)} of {int(wrong.sum())} mismatched element(s):"]
+        for i in worst:
+            index = tuple(int(j) for j in torch.unravel_index(torch.tensor(i), a.shape)) if a.dim() else ()
+            lines.append(f"  at {list(index)}: expected {_fmt(e.flatten()[i:i + 1])}, received {_fmt(a.flatten()[i:i + 1])}")
+        return "\n".join(lines)
+    except Exception:  # the report must never hide torch's own message
+        return ""
 
 
 def random_mlp_state(*sizes):

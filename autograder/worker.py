@@ -36,12 +36,31 @@ STARTUP_TIMEOUT_S = 60.0
 class SubmissionError(AssertionError):
     """Student code raised, crashed, or returned something that is not data."""
 
-    def __init__(self, target, kind, message, student_traceback=""):
+    def __init__(self, target, kind, message, student_traceback="", function=None, stage="call"):
         self.target, self.kind, self.message, self.student_traceback = target, kind, message, student_traceback
-        text = f"genlab.{target} raised {kind}: {message}" if kind else f"genlab.{target}: {message}"
-        if student_traceback:
-            text += "\n\nWhere (your code):\n" + student_traceback
-        super().__init__(text)
+        self.function = function  # the student's innermost function the exception passed through
+        self.stage = stage        # "call" (a student function), "probe" (a check's code) or "import"
+        super().__init__(target, kind, message)
+
+    def __str__(self):
+        """Name the student's function that raised, never a probe's name (which reads like a
+        function the student should have written)."""
+        module = self.target.split(".")[0].split(" ")[0]
+        if self.function:
+            text = f"{self.function} raised {self.kind}: {self.message}"
+            if self.stage == "call" and self.function != f"genlab.{self.target}":
+                text += f"\n(called through genlab.{self.target})"
+        elif self.stage == "probe" and self.kind:
+            text = f"the check raised {self.kind} on what your genlab.{module} gave it: {self.message}"
+        elif self.stage == "probe":
+            text = f"your genlab.{module}, run by this check: {self.message}"
+        elif self.kind:
+            text = f"genlab.{self.target} raised {self.kind}: {self.message}"
+        else:
+            text = f"genlab.{self.target}: {self.message}"
+        if self.student_traceback:
+            text += "\n\nWhere (your code):\n" + self.student_traceback
+        return text
 
 
 class SubmissionTimeout(SubmissionError):
@@ -256,7 +275,7 @@ class SandboxWorker:
             raise SubmissionError(target, "", "the worker answered out of protocol")
         if not reply["ok"]:
             raise SubmissionError(target, str(reply.get("type")), str(reply.get("message")),
-                                  str(reply.get("traceback", "")))
+                                  str(reply.get("traceback", "")), function=reply.get("function"))
         return reply.get("value")
 
     def _ensure_imported(self, module):
@@ -269,7 +288,7 @@ class SandboxWorker:
         except SubmissionError as exc:
             self.broken[module] = SubmissionError(
                 module, exc.kind, "could not be imported, so none of its functions could be tested: "
-                + exc.message, exc.student_traceback)
+                + exc.message, exc.student_traceback, function=exc.function, stage="import")
             raise self.broken[module]
         self.imported.add(module)
 
@@ -278,7 +297,12 @@ class SandboxWorker:
         self._ensure_imported(module)
         message = {"op": op, "target": target, "args": list(args), "kwargs": kwargs,
                    "seed": random.getrandbits(62) if seed is None else seed}
-        return self._request(message, target, DEFAULT_TIMEOUT_S if timeout is None else timeout)
+        try:
+            return self._request(message, target, DEFAULT_TIMEOUT_S if timeout is None else timeout)
+        except SubmissionError as exc:
+            if op == "probe" and exc.stage == "call":
+                exc.stage = "probe"
+            raise
 
     def call(self, target, *args, seed=None, timeout=None, **kwargs):
         return self._run("call", target, args, kwargs, seed, timeout)

@@ -65,6 +65,20 @@ def student_traceback(exc):
     return text.replace(SUBMISSION + os.sep, "").rstrip()
 
 
+def student_function(exc):
+    """The innermost submission function the exception passed through, e.g. "genlab.vae.VAE.encode":
+    what the feedback names (a probe's own name would read like a function to write)."""
+    name, tb = None, exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(SUBMISSION):
+            qualname = getattr(code, "co_qualname", code.co_name)
+            where = tb.tb_frame.f_globals.get("__name__", "genlab")
+            name = where if qualname == "<module>" else f"{where}.{qualname}"
+        tb = tb.tb_next
+    return name
+
+
 def import_student(module):
     return importlib.import_module(f"genlab.{module}")
 
@@ -108,7 +122,7 @@ while True:
         reply = {"ok": True, "value": value}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt from student code included
         reply = {"ok": False, "type": type(exc).__name__, "message": str(exc)[:2000],
-                 "traceback": student_traceback(exc)[-6000:]}
+                 "traceback": student_traceback(exc)[-6000:], "function": student_function(exc)}
     try:
         answer(reply)
     except BaseException as exc:  # the value could not be written (e.g. over the size limit)

@@ -21,7 +21,7 @@ def small_betas(T=20):
 
 def test_linear_schedule_spans_beta_start_to_beta_end(worker):
     betas = worker.call("diffusion.linear_beta_schedule", 10, beta_start=0.001, beta_end=0.1)
-    assert betas.shape == (10,) and betas.dtype == torch.float32
+    assert betas.shape == (10,) and betas.dtype == torch.float32, f"expected (10,) float32, got {tuple(betas.shape)} {betas.dtype}"
     expect_close(betas[[0, -1]], torch.tensor([0.001, 0.1]),
                  hint="both ends are included: betas[0] = beta_start, betas[-1] = beta_end")
     expect_close(betas.diff(), torch.full((9,), 0.011), hint="the betas are evenly spaced")
@@ -29,19 +29,19 @@ def test_linear_schedule_spans_beta_start_to_beta_end(worker):
 
 def test_cosine_schedule_is_clipped_at_max_beta(worker):
     betas = worker.call("diffusion.cosine_beta_schedule", 1000)
-    assert betas.shape == (1000,) and betas.dtype == torch.float32
+    assert betas.shape == (1000,) and betas.dtype == torch.float32, f"expected (1000,) float32, got {tuple(betas.shape)} {betas.dtype}"
     assert (betas > 0).all(), "every beta must be positive"
     expect_close(betas[-1], torch.tensor(0.999), hint=(
         "f(T) = 0 makes the last beta 1; it must be clipped to max_beta = 0.999"))
-    assert (betas <= 0.999).all()
+    assert (betas <= 0.999).all(), f"the largest beta is {betas.max().item()}: clip every beta at max_beta = 0.999"
 
 
 def test_noise_schedule_attributes_follow_from_betas(worker):
     betas = small_betas()
     s = worker.probe("diffusion.schedule_tensors", betas=betas)
-    assert s["T"] == 20
+    assert s["T"] == 20, f"T is the number of betas, 20; got {s['T']}"
     alpha_bars = torch.cumprod(1 - betas, dim=0)
-    expect_close(s["alphas"], 1 - betas)
+    expect_close(s["alphas"], 1 - betas, hint="alphas = 1 - betas")
     expect_close(s["alpha_bars"], alpha_bars, hint="alpha_bar_t is the running product of alphas")
     assert s["alpha_bars_prev"][0] == 1.0, "alpha_bars_prev[0] must be 1: before the first step the data is clean"
     expect_close(s["alpha_bars_prev"][1:], alpha_bars[:-1],
@@ -65,7 +65,8 @@ def test_q_sample_uses_the_given_noise(worker):
     t = torch.tensor([2, 2, 2])
     r = worker.probe("diffusion.forward_process", betas=betas, x0=x0, t=t, noise=noise)
     alpha_bar = torch.cumprod(1 - betas, dim=0)[2]
-    expect_close(r["x_t"], alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * noise)
+    expect_close(r["x_t"], alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * noise, hint=(
+        "x_t = sqrt(alpha_bar_t) * x0 + sqrt(1 - alpha_bar_t) * noise, with the noise passed in"))
 
 
 def test_predict_x0_inverts_q_sample(worker):
@@ -80,7 +81,8 @@ def test_q_posterior_at_t0_is_x0_with_zero_variance(worker):
     betas, x0, noise = small_betas(), torch.randn(4, 3), torch.randn(4, 3)
     r = worker.probe("diffusion.forward_process", betas=betas, x0=x0, t=torch.zeros(4, dtype=torch.long), noise=noise)
     expect_close(r["mean"], x0, hint="at t = 0 (alpha_bar_prev = 1) the posterior mean is x0")
-    expect_close(torch.broadcast_to(r["variance"], (4, 3)), torch.zeros(4, 3))
+    expect_close(torch.broadcast_to(r["variance"], (4, 3)), torch.zeros(4, 3), hint=(
+        "beta_tilde_0 = beta_0 * (1 - alpha_bar_prev_0) / (1 - alpha_bar_0) = 0 since alpha_bar_prev_0 = 1"))
 
 
 # ---- loss ---------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def test_samplers_shapes_and_deterministic_ddim(worker):
     r = worker.probe("diffusion.samplers_zero_model", betas=small_betas(), x_T=x_T, steps=5)
     for key in ("ddpm", "ddpm_drawn", "ddim"):
         assert r[key].shape == (16, 2), f"{key}: expected shape (16, 2), got {tuple(r[key].shape)}"
-        assert torch.isfinite(r[key]).all()
+        assert torch.isfinite(r[key]).all(), f"{key}: the samples are not finite"
     expect_close(r["ddim_again"], r["ddim"], hint="DDIM with eta = 0 is deterministic given x_T")
     assert r["ddim_clipped"].abs().max() <= 0.5 + 1e-6, (
         "with clip_x0 = 0.5 every x0_hat is clamped to [-0.5, 0.5], and the last step returns x0_hat")
@@ -133,7 +135,7 @@ def test_samplers_shapes_and_deterministic_ddim(worker):
 
 def test_time_embedding_shape_and_values_at_t0(worker):
     emb = worker.call("diffusion.sinusoidal_time_embedding", torch.tensor([0, 1, 500]), 16)
-    assert emb.shape == (3, 16) and emb.dtype == torch.float32
+    assert emb.shape == (3, 16) and emb.dtype == torch.float32, f"expected (3, 16) float32, got {tuple(emb.shape)} {emb.dtype}"
     expect_close(emb[0], torch.cat([torch.zeros(8), torch.ones(8)]),
                  hint="at t = 0 the sines (first half) are 0 and the cosines (second half) 1")
     expect_close(emb[1, [0, 8]], torch.tensor([math.sin(1.0), math.cos(1.0)]),

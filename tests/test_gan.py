@@ -34,8 +34,9 @@ def test_discriminator_returns_one_logit_per_example(worker):
     r = worker.probe("gan.discriminator_forward", in_shape=(1, 8, 8), x=x)
     out = r["out"]
     assert out.shape == (16, 1), f"Discriminator((1, 8, 8)) must return logits of shape (B, 1) = (16, 1), got {tuple(out.shape)}"
-    assert not ((out > 0) & (out < 1)).all(), (
-        "every output lies in (0, 1): the discriminator must return logits, with no final sigmoid "
+    # A final sigmoid saturates to exactly 0 or 1 at these inputs, so the interval is closed.
+    assert not ((out >= 0) & (out <= 1)).all(), (
+        "every output lies in [0, 1]: the discriminator must return logits, with no final sigmoid "
         "(the losses apply the sigmoid themselves)")
 
 
@@ -93,6 +94,20 @@ def test_gradient_penalty_of_linear_critic_with_w_3_4_is_16(worker):
     assert math.isclose(float(r["penalty"]), 16.0, rel_tol=1e-5), (
         f"a linear critic with w = (3, 4) has ||grad|| = 5 everywhere, so the penalty is (5 - 1)^2 = 16 "
         f"(lambda is applied by the caller); got {float(r['penalty']):.4f}")
+
+
+def test_gradient_penalty_is_differentiable_in_the_critics_weights(worker):
+    # penalty = (||w|| - 1)^2 for a linear critic, so d penalty / dw = 2 (||w|| - 1) w / ||w||
+    # = 2 * 4 * (3, 4) / 5 = (4.8, 6.4), and the bias gets 0.
+    critic = {"0.weight": torch.tensor([[3.0, 4.0]]), "0.bias": torch.tensor([0.5])}
+    r = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=torch.randn(16, 2), fake=torch.randn(16, 2))
+    assert r["differentiable"], (
+        "the penalty does not require grad, so it cannot train the critic: compute the input gradient "
+        "with torch.autograd.grad(..., create_graph=True)")
+    assert r["grads"]["0.weight"] is not None, "no gradient reached the critic's weight (create_graph=True?)"
+    expect_close(r["grads"]["0.weight"], torch.tensor([[4.8, 6.4]]), hint=(
+        "d/dw (||w|| - 1)^2 = 2 (||w|| - 1) w / ||w||: the penalty must be differentiated through "
+        "the input gradient (create_graph=True), not treated as a constant"))
 
 
 # ---- train_step ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import math
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from autograder.testing import expect_close
 
@@ -107,7 +108,7 @@ def test_layer_norm_parameters_are_weight_ones_and_bias_zeros(worker):
 def test_layer_norm_normalises_each_vector(worker):
     x = 3.0 + 2.0 * torch.randn(4, 5, 16)
     y = worker.probe("transformer.layer_norm_forward", d_model=16, x=x)
-    assert y.shape == x.shape
+    assert y.shape == x.shape, f"LayerNorm keeps the shape: expected {tuple(x.shape)}, got {tuple(y.shape)}"
     expect_close(y.mean(-1), torch.zeros(4, 5), hint="subtract each vector's mean over the last axis")
     # Biased variance of the output is var / (var + eps), just under 1 (var is about 4 here).
     expected_var = x.var(-1, unbiased=False) / (x.var(-1, unbiased=False) + 1e-5)
@@ -154,3 +155,51 @@ def test_transformer_block_preserves_shape_and_names_its_parts(worker):
     y = worker.probe("transformer.block_forward", d_model=16, n_heads=4, d_ff=64, x=x,
                      mask=torch.tril(torch.ones(7, 7, dtype=torch.bool)))
     assert y.shape == x.shape, f"a block maps (B, L, d_model) to the same shape; got {tuple(y.shape)}"
+
+
+# ---- numeric checks of multi-head attention and the block (PyTorch's own modules, copied weights)
+
+def mha_with_biases(d_model, n_heads):
+    """nn.MultiheadAttention with non-zero biases, and the same weights under the docstring's names."""
+    torch_mha = nn.MultiheadAttention(d_model, n_heads, batch_first=True).eval()
+    with torch.no_grad():  # its biases start at zero, which would hide a missing bias
+        torch_mha.in_proj_bias.normal_(std=0.2)
+        torch_mha.out_proj.bias.normal_(std=0.2)
+    (Wq, Wk, Wv), (bq, bk, bv) = torch_mha.in_proj_weight.detach().chunk(3), torch_mha.in_proj_bias.detach().chunk(3)
+    state = {"W_q.weight": Wq, "W_q.bias": bq, "W_k.weight": Wk, "W_k.bias": bk, "W_v.weight": Wv, "W_v.bias": bv,
+             "W_o.weight": torch_mha.out_proj.weight.detach(), "W_o.bias": torch_mha.out_proj.bias.detach()}
+    return torch_mha, {name: t.clone() for name, t in state.items()}
+
+
+def test_multi_head_attention_matches_torch_with_copied_weights(worker):
+    torch_mha, state = mha_with_biases(16, 4)
+    x, mask = torch.randn(2, 6, 16), torch.tril(torch.ones(6, 6, dtype=torch.bool))
+    out = worker.probe("transformer.mha_forward", d_model=16, n_heads=4, x=x, mask=mask, state_dict=state)
+    with torch.no_grad():  # nn.MultiheadAttention's boolean attn_mask means "may NOT attend"
+        expected, _ = torch_mha(x, x, x, attn_mask=~mask, need_weights=False)
+    # Two float32 matmul chains added in a different order: 1e-4 relative.
+    expect_close(out, expected, rtol=1e-4, atol=1e-5, hint=(
+        "split heads with .view(B, L, n_heads, d_head).transpose(1, 2) and merge them back with the "
+        "inverse (transpose, then view); scale by sqrt(d_head), not sqrt(d_model); apply W_o last"))
+
+
+def test_transformer_block_is_pre_layer_norm(worker):
+    d_model, n_heads, d_ff = 16, 4, 32
+    torch_mha, attn_state = mha_with_biases(d_model, n_heads)
+    fc1, fc2 = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model)
+    ln = {f"{name}.{p}": (1.0 + 0.3 * torch.randn(d_model)) if p == "weight" else 0.3 * torch.randn(d_model)
+          for name in ("ln1", "ln2") for p in ("weight", "bias")}
+    state = {**ln, **{f"attn.{k}": v for k, v in attn_state.items()},
+             **{f"ff.{k}": v.detach().clone() for k, v in (("fc1.weight", fc1.weight), ("fc1.bias", fc1.bias),
+                                                           ("fc2.weight", fc2.weight), ("fc2.bias", fc2.bias))}}
+    x, mask = torch.randn(2, 7, d_model), torch.tril(torch.ones(7, 7, dtype=torch.bool))
+    out = worker.probe("transformer.block_forward", d_model=d_model, n_heads=n_heads, d_ff=d_ff, x=x, mask=mask,
+                       state_dict=state)
+    with torch.no_grad():  # x = x + attn(ln1(x), mask); x = x + ff(ln2(x))
+        h = F.layer_norm(x, (d_model,), ln["ln1.weight"], ln["ln1.bias"], eps=1e-5)
+        x = x + torch_mha(h, h, h, attn_mask=~mask, need_weights=False)[0]
+        h = F.layer_norm(x, (d_model,), ln["ln2.weight"], ln["ln2.bias"], eps=1e-5)
+        expected = x + fc2(F.gelu(fc1(h)))
+    expect_close(out, expected, rtol=1e-4, atol=1e-5, hint=(
+        "pre-LayerNorm: x = x + attn(ln1(x), mask), then x = x + ff(ln2(x)). Normalising the stream "
+        "itself (x = ln(x + sublayer(x))) is post-LayerNorm; check both residuals and which ln goes where"))

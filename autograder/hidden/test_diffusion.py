@@ -230,7 +230,7 @@ def test_q_sample_draws_noise_with_the_right_mean_and_variance(worker):
     x0_row, t = q_sample_moments_inputs()
     x0 = x0_row.expand(t.shape[0], -1).clone()
     x_t = worker.probe("diffusion.q_sample_drawn", betas=betas, x0=x0, t=t)
-    assert x_t.shape == x0.shape
+    assert x_t.shape == x0.shape, f"q_sample returns x_t shaped like x0 {tuple(x0.shape)}; got {tuple(x_t.shape)}"
     z_mean, z_var = q_sample_moment_stats(x_t, x0_row, Q_MOMENTS["t"], alpha_bars64(betas), Q_MOMENTS["n"])
     assert z_mean <= Q_MOMENTS["z_max"], (
         f"the mean of x_t is off by {z_mean:.1f} standard errors from sqrt(alpha_bar_t) x0: the noise must be "

@@ -62,7 +62,8 @@ def test_loss_and_its_gradient_match_reference_on_random_logits(worker, name):
 def test_discriminator_loss_with_label_smoothing_matches_reference(worker):
     real, fake = 4.0 * torch.randn(24, 1), 4.0 * torch.randn(16, 1)
     got = worker.call("gan.discriminator_loss", real, fake, real_label=0.9)
-    expect_close(got, ref.discriminator_loss(real, fake, real_label=0.9))
+    expect_close(got, ref.discriminator_loss(real, fake, real_label=0.9), hint=(
+        "with real_label = 0.9 the real term is BCE against 0.9 (not 1); the fake term's target stays 0"))
 
 
 def test_label_smoothing_changes_only_the_real_term(worker):
@@ -93,7 +94,8 @@ def test_loss_is_finite_and_exact_at_logits_of_plus_minus_50(worker, name):
         f"{name} at logits +-50: clamping probabilities keeps it finite but wrong; work with logits."))
     for g, w in zip(got["grads"], want["grads"]):
         assert g is not None and torch.isfinite(g).all(), f"the gradient of {name} at logits +-50 is not finite: {g}"
-        expect_close(g, w)
+        expect_close(g, w, hint=f"the gradient of {name} at logits +-50: use the logit forms (F.logsigmoid, "
+                     "binary_cross_entropy_with_logits), whose gradients stay exact where the sigmoid saturates")
 
 
 def test_saturating_gradient_vanishes_where_discriminator_rejects_fakes(worker):
@@ -175,7 +177,9 @@ def test_gradient_penalty_on_images_matches_reference(worker):
     real, fake, alpha = torch.randn(10, 2, 3, 3), torch.randn(10, 2, 3, 3), torch.rand(10)
     got = worker.probe("gan.gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
     want = reference_probe("gradient_penalty_mlp", critic_state=critic, real=real, fake=fake, alpha=alpha)
-    expect_close(got["penalty"], want["penalty"])
+    expect_close(got["penalty"], want["penalty"], hint=(
+        "for images, the gradient norm is over ALL non-batch dimensions (C, H, W) of each example, "
+        "and alpha has one value per example, broadcast over them"))
 
 
 # ---- train_step ------------------------------------------------------------------------------------

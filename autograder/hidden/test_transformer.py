@@ -161,7 +161,7 @@ def test_attention_weights_are_masked_probabilities(worker):
         "to the scores BEFORE the softmax (zeroing weights after it breaks the sum)"))
     assert w[~mask].abs().max() < 1e-6, "keys where the mask is False must get (numerically) zero weight"
     expected = torch.softmax((q @ k.transpose(-2, -1) / math.sqrt(16)).masked_fill(~mask, float("-inf")), dim=-1)
-    expect_close(w, expected)
+    expect_close(w, expected, hint="softmax over the keys of q k^T / sqrt(d_k), masked scores at -inf before it")
 
 
 def test_attention_gradients_match_torch(worker):

@@ -36,7 +36,7 @@ def test_reparameterize_equals_reference_with_given_noise(worker):
 def test_reparameterize_gradients(worker):
     mu, logvar = torch.randn(256, 5), torch.randn(256, 5)
     r = worker.probe("vae.reparameterize_grads", mu=mu, logvar=logvar)
-    expect_close(r["dmu"], torch.ones_like(mu))
+    expect_close(r["dmu"], torch.ones_like(mu), hint="dz/dmu should be 1: z = mu + eps * std, differentiable in mu")
     expect_close(r["dlogvar"], 0.5 * (r["z"] - mu), hint="dz/dlogvar should be 0.5 * (z - mu): is std = exp(0.5 * logvar)?")
 
 

@@ -19,7 +19,9 @@ def test_notebook_executes_against_the_reference(path, monkeypatch):
     monkeypatch.setenv("GENLAB_PROGRESS", "0")
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    # log_level=ERROR: the kernel's "running over TCP without encryption" warning is noise here.
+    NotebookClient(nb, timeout=300, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - t0
     assert seconds < LIMIT_S * (3 if os.environ.get("GENLAB_SLOW_MACHINE") else 1), \
         f"{path.name} took {seconds:.0f} s to execute (limit {LIMIT_S} s)"
@@ -32,3 +34,11 @@ def test_notebook_is_committed_without_outputs_and_has_a_written_answer(path):
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert graded and all(c.cell_type == "markdown" and c.metadata["nbgrader"]["solution"] for c in graded), \
         "each notebook has a written answer graded by hand"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_code_cell_points_the_student_at_starter_only(path):
+    # The student's copy is released from this cell as it stands: it must not send anyone looking
+    # for ../solutions (instructors and CI set GENLAB_IMPL instead).
+    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "starter" in first.source and "solutions" not in first.source, first.source

@@ -5,16 +5,19 @@ the discriminator D maps data to a single real number, a *logit*: D(x) = sigmoid
 probability that x is real. D learns to tell real from generated samples, G learns to fool D.
 
 Everything here works on logits, never on probabilities: log(sigmoid(s)) computed as
-`torch.log(torch.sigmoid(s))` is -inf once s < -104 in float32 (sigmoid underflows to 0), and
-log(1 - sigmoid(s)) is -inf already at s > 17. The identities
+`torch.log(torch.sigmoid(s))` is -inf from about s = -88.7 in float32 (torch's sigmoid returns 0
+there), and log(1 - sigmoid(s)) is -inf already from about s = 16.6 (sigmoid rounds to 1); both
+measured with torch's float32 sigmoid on the CPU. The identities
 
     log(sigmoid(s))     = -softplus(-s)
     log(1 - sigmoid(s)) = -softplus(s)
 
 (or `F.binary_cross_entropy_with_logits`, or `F.logsigmoid`) stay finite for every s.
 
-Conventions: data is batch-first, float32. Flat data is (B, D); images are (B, C, H, W) and the
-generator's output lies in [-1, 1] (scale images to [-1, 1] before training).
+Conventions: data is batch-first, float32, on the CPU. Flat data is (B, D); images are
+(B, C, H, W) and the generator's output lies in [-1, 1] (scale images to [-1, 1] before training).
+No test depends on the order or the number of random draws: a test that needs exact values
+passes the randomness in (`alpha`, `z`), and a test of your own draws checks their statistics.
 """
 import math
 
@@ -215,15 +218,21 @@ def gradient_penalty(critic, real, fake, alpha=None):
 
     The caller multiplies by lambda (10 in the paper) and adds it to the critic loss, then
     backpropagates into the critic's parameters: the penalty must be differentiable with respect
-    to them (compute g with torch.autograd.grad(..., create_graph=True)). Gradients need not
-    flow into `real` or `fake` (the generator is not trained through the penalty), so you may
-    detach them.
+    to them (compute g with torch.autograd.grad(..., create_graph=True)); the tests backpropagate
+    the penalty and compare the critic's parameter gradients. Gradients need not flow into `real`
+    or `fake` (the generator is not trained through the penalty), so you may detach them.
+
+    The norm is the plain Euclidean norm; a small constant inside the square root (at most 1e-12,
+    for a finite gradient at g = 0) is accepted.
 
     Args:
         critic: a module mapping (B, *shape) to scores (B, 1) or (B,).
         real, fake: tensors of the same shape (B, *shape).
-        alpha: optional (B,) tensor of interpolation weights, used as given; when None it is
-            drawn with torch.rand(B). (A tensor of B values shaped (B, 1, ..., 1) is accepted too.)
+        alpha: optional (B,) tensor of interpolation weights in real's dtype (the tests pass
+            float32), used as given. (A tensor of B values shaped (B, 1, ..., 1) is accepted too.)
+            When None, draw B independent Uniform[0, 1) values, one per example, e.g.
+            torch.rand(B, dtype=real.dtype, device=real.device); the tests check only their
+            distribution, never the exact values or which generator call produced them.
     Returns: a scalar tensor.
     """
     ### BEGIN SOLUTION
@@ -243,8 +252,10 @@ def train_step(generator, discriminator, g_opt, d_opt, real, z):
     """One GAN training step: a discriminator update, then a generator update.
 
     1. Discriminator: fake = generator(z). Compute discriminator_loss(D(real), D(fake)) with the
-       fakes *detached* (this step must not push gradients into G), zero D's gradients,
-       backpropagate, d_opt.step().
+       fakes *detached* (this step must not push gradients into G), zero D's gradients
+       (d_opt.zero_grad() or discriminator.zero_grad(): the same here, as d_opt holds exactly
+       D's parameters; either is accepted, as is set_to_none either way), backpropagate,
+       d_opt.step().
     2. Generator: with the same z (reuse `fake`, or recompute generator(z)), compute
        generator_loss(D(fake)) through the discriminator *as just updated*, zero G's gradients
        (so nothing left over from step 1 or earlier calls leaks into this update), backpropagate,

@@ -15,9 +15,15 @@ Conventions used throughout:
   and every head.
 - Every query must be allowed to attend to at least one key. A row that is masked out entirely
   has no meaningful softmax; its result is unspecified and never tested.
+- Nothing here draws random numbers except the layers' initialisation, and no test depends on
+  it (or on the order or number of random draws): the tests load their own weights by name.
+- Tolerances: the tests compare with PyTorch's operators at `assert_close`'s float32 default
+  (rtol 1.3e-6, atol 1e-5), or at rtol 1e-4 where a chain of matmuls may add in another order;
+  each docstring below says where a looser bound is used and why.
 
-You may use `torch` tensor operations, `torch.softmax`, `nn.Linear`, `nn.Parameter` and
-`F.gelu`. You may NOT call `F.scaled_dot_product_attention`, `nn.MultiheadAttention`,
+You may use `torch` tensor operations (including `Tensor.var(unbiased=False)`,
+`torch.var_mean` and `masked_fill`), `torch.softmax`, `nn.Linear`, `nn.Parameter`, and `F.gelu`
+or `nn.GELU`. You may NOT call `F.scaled_dot_product_attention`, `nn.MultiheadAttention`,
 `nn.LayerNorm`/`F.layer_norm` or `nn.TransformerEncoderLayer` inside your solution: the tests
 compare you against them.
 """
@@ -105,7 +111,8 @@ def sinusoidal_positional_encoding(n_positions, d_model):
 
     Args:
         n_positions: number of positions n (rows), positions 0, 1, ..., n - 1.
-        d_model: width d of each encoding (columns); an even number.
+        d_model: width d of each encoding (columns); an even number (odd d_model is outside the
+            contract and never tested).
 
     Returns:
         float32 tensor `(n, d)` with, for position `pos` and i = 0, 1, ..., d/2 - 1,
@@ -114,6 +121,11 @@ def sinusoidal_positional_encoding(n_positions, d_model):
         Sines and cosines are INTERLEAVED (even columns sin, odd columns cos), and columns 2i and
         2i + 1 share the same frequency 10000^(-2i/d). Row 0 is therefore [0, 1, 0, 1, ...].
         Every value lies in [-1, 1]. Tip: compute 10000^(-2i/d) as exp(-(2i/d) * ln 10000).
+
+    Precision: the tests compare with the formula evaluated in float64 at an absolute tolerance
+    of 5e-5, for n up to 100. Any correct float32 computation meets that; far out (n = 2048,
+    d = 512) float32 formulas written differently drift apart by about 2e-4, because the angle
+    pos * 10000^(-2i/d) is rounded to float32 before the sine, and no test goes there.
     """
     ### BEGIN SOLUTION
     position = torch.arange(n_positions, dtype=torch.float32).unsqueeze(1)       # (n, 1)
@@ -168,7 +180,10 @@ class MultiHeadAttention(nn.Module):
         Args:
             x: `(B, Lq, d_model)`; the queries come from x.
             mask: optional boolean, broadcastable to `(B, n_heads, Lq, Lk)`, True = may attend;
-                e.g. `causal_mask(L)` of shape `(L, L)`, or `(B, 1, 1, Lk)` to hide padding keys.
+                e.g. `causal_mask(L)` of shape `(L, L)`, `(B, 1, 1, Lk)` to hide padding keys,
+                or `(B, 1, Lq, Lk)` for one mask per example. Broadcasting aligns shapes from
+                the right, so a 3-D mask `(B, Lq, Lk)` would line B up with the HEADS: it is
+                outside the contract and never tested; add the head axis yourself.
             context: optional `(B, Lk, d_model)`. When given, keys and values come from it
                 (cross-attention); when None they come from x (self-attention, Lk = Lq).
 
@@ -196,6 +211,12 @@ class LayerNorm(nn.Module):
     is the BIASED variance (divide by d_model, not d_model - 1), as in `nn.LayerNorm`. eps goes
     INSIDE the square root. Compute the variance as the mean of (x - mean)², not as
     E[x²] - E[x]²: the latter loses all precision in float32 when |mean| >> std.
+    `x.var(dim=-1, unbiased=False)` (or `torch.var_mean`) is allowed.
+
+    Tolerance: the tests compare with `nn.LayerNorm` at `assert_close`'s float32 default for
+    inputs of mean a few units, but at an absolute 1e-3 for inputs offset by 1000 (std 1): there
+    float32 holds x only to 6e-5, so two correct two-pass implementations differ from
+    `nn.LayerNorm` by up to about 2e-4, while E[x²] - E[x]² is off by order 1.
 
     Attributes (names are graded): `weight` (`nn.Parameter`, shape `(d_model,)`, initialised to
     ones) and `bias` (`nn.Parameter`, `(d_model,)`, zeros); `eps` (float).

@@ -26,8 +26,12 @@ Conventions (all functions):
 - The model convention is `model(x_t, t) -> predicted noise`, same shape as x_t, with t a (B,)
   long tensor. Any callable with that signature is a model (an nn.Module or a plain function).
 - Injectable randomness: `noise`, `t` and `x_T` are used verbatim when given and drawn from
-  torch's global generator (torch.randn / torch.randint) when None.
+  torch's global generator (torch.randn / torch.randint) when None. No test depends on the order
+  or the number of random draws (which of t and noise is drawn first, whether a z is drawn when
+  sigma = 0): a test that needs exact values passes the randomness in, and a test of your own
+  draws checks only their distribution.
 - Tensors are float32. Schedule tensors live on the CPU; move what you index to the data's device.
+  Every test runs on the CPU.
 """
 import math
 
@@ -78,7 +82,8 @@ class NoiseSchedule:
     """Every per-step quantity the forward and reverse processes need, computed once from betas.
 
     Args:
-        betas: (T,) tensor of betas in (0, 1).
+        betas: (T,) tensor of betas in (0, 1), of any float dtype and on any device (the tests
+            pass float32 CPU tensors); the attributes are float32 on the CPU whatever it is.
 
     Attributes (each a (T,) float32 tensor on the CPU, indexed by the 0-based step t):
         T                  the number of steps (an int).
@@ -92,7 +97,9 @@ class NoiseSchedule:
                                beta_tilde_t = beta_t * (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t),
                            which is exactly 0 at t = 0.
 
-    You may add more attributes (square roots you use often, for example).
+    You may add more attributes (square roots you use often, for example). Computing the
+    products in float64 and storing float32 (the reference) or computing in float32 throughout
+    are both accepted: the tests compare with float64 closed forms at rtol 1e-5.
     """
 
     def __init__(self, betas):
@@ -162,7 +169,8 @@ def q_posterior(schedule, x0, x_t, t):
 def ddpm_loss(model, schedule, x0, t=None, noise=None):
     """The simple DDPM training loss (Ho et al. Algorithm 1): predict the noise that was added.
 
-        t     ~ Uniform{0, ..., T - 1}, one per example (torch.randint(0, T, (B,))), when None
+        t     ~ Uniform{0, ..., T - 1}, one per example (torch.randint(0, T, (B,)) on x0's
+                device), when None
         noise ~ N(0, I) shaped like x0 (torch.randn_like), when None
         x_t   = q_sample(schedule, x0, t, noise)
         loss  = mean over every element of (model(x_t, t) - noise) ** 2
@@ -245,11 +253,15 @@ def ddim_sample(model, schedule, shape, steps, eta=0.0, x_T=None, clip_x0=None, 
     Args:
         model, schedule: as in `sample`.
         shape: the batch shape.
-        steps: the number of model evaluations.
-        eta: the amount of noise, >= 0.
+        steps: the number of model evaluations, in [1, T]. Outside that range the reference
+            raises ValueError; that is outside the contract and never tested.
+        eta: the amount of noise, in [0, 1] (the tests use 0 and 1). With eta = 0, sigma = 0 and
+            no z is needed (drawing one anyway is accepted). Above 1, 1 - a' - sigma^2 can be
+            negative; the reference clamps it at 0, and eta > 1 is never tested.
         x_T: the starting noise; drawn with torch.randn(shape) when None.
         clip_x0: None (no clipping) or a positive number c for data known to lie in [-c, c].
-        device: where to draw x_T when it is None (default: the CPU).
+        device: where to draw x_T when it is None (default: the CPU); ignored when x_T is given
+            (x_T is used as given, on its own device). The same holds for `sample`.
 
     Returns: x_0, of the given shape.
     """
@@ -269,7 +281,8 @@ def sinusoidal_time_embedding(t, dim):
 
     (all sines first, then all cosines). So at t = 0 the first half is 0 and the second half 1.
 
-    Args: t (B,) long (or float) tensor; dim, an even int.
+    Args: t (B,) long (or float) tensor; dim, an even int (odd dim is outside the contract and
+        never tested).
     Returns: (B, dim) float32 tensor on t's device.
     """
     # YOUR CODE HERE
@@ -285,8 +298,11 @@ class MLPDenoiser(nn.Module):
 
     where time_mlp is Linear(time_dim, hidden) -> SiLU -> Linear(hidden, hidden). The time step
     enters through the embedding, so one network serves every t. The exact layers are yours to
-    choose (the tests train it and look at what it generates, not at its layers), but keep it
-    about this size: the graded training run gives it a few thousand steps.
+    choose: no test looks at its layers or counts its parameters (the reference has about
+    54,000 at data_dim = 2); the tests check its output shape, that the output depends on t, that
+    every parameter gets a gradient, and train it (Project 4) and look at what it generates. Keep
+    it about this size: the graded run gives it a few thousand Adam steps within a time limit
+    sized for the reference, so a network many times larger risks running out of time.
 
     Args:
         data_dim: the size D of one example.

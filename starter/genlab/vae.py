@@ -7,7 +7,9 @@ Bernoulli pixel probabilities) by maximising the evidence lower bound (ELBO)
 
 Conventions: data is flat (B, D) with pixels in [0, 1]; latents are (B, L); every loss is in nats.
 Functions that draw random numbers take the draw as an optional argument (`eps`, `z`): when it is
-given it is used exactly as passed; when it is None it is drawn with torch.randn.
+given it is used exactly as passed; when it is None it is drawn with torch.randn. No test depends
+on the order or the number of random draws: a test that needs exact values passes the noise in,
+and a test of your own draws checks their statistics only. Every test runs on the CPU in float32.
 """
 import math
 
@@ -58,13 +60,18 @@ def bernoulli_nll(x_recon, x):
 
     Edge case: x_recon may be exactly 0 or 1 (a saturated sigmoid). The result must stay finite
     there: clamp the logs (PyTorch's F.binary_cross_entropy clamps log at -100) or the
-    probabilities (e.g. to [1e-7, 1 - 1e-7]).
+    probabilities (e.g. to [1e-7, 1 - 1e-7]). Either is accepted. The tests require, at an exactly
+    saturated pixel, a finite cost of at least 10 nats when it is confidently WRONG (the -100 log
+    clamp gives 100 nats, the 1e-7 probability clamp about 16) and under 1e-4 nats when it is
+    confidently right. Gradients at exactly saturated pixels are never tested (a clamp may make
+    them zero); everywhere else they are autograd's gradients of the formula.
 
     Args:
-        x_recon: (B, D) probabilities in [0, 1].
-        x: (B, D) targets in [0, 1].
+        x_recon: (..., D) probabilities in [0, 1]; the tests pass (B, D), and any leading
+            dimensions must work the same way (iwae_bound may call it on (k, B, D)).
+        x: targets in [0, 1], the same shape as x_recon.
     Returns:
-        (B,) per-example negative log-likelihood in nats.
+        (...,) per-example negative log-likelihood in nats (summed over the last axis only).
     """
     # YOUR CODE HERE
     raise NotImplementedError
@@ -89,7 +96,9 @@ def vae_loss(x_recon, x, mu, logvar, beta=1.0):
 class VAE(nn.Module):
     """A fully connected VAE for flat data in [0, 1].
 
-    Architecture (keep it: the tests count parameters and call each part):
+    Architecture (keep it: the tests count the parameters and the nn.Linear layers, and call
+    encode, decode and forward; no test reads any attribute but input_dim and latent_dim, so the
+    names `encoder`, `fc_mu`, `fc_logvar` and `decoder` below are the reference's, not required):
         encoder:  Linear(input_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
         heads:    fc_mu = Linear(hidden_dim, latent_dim),  fc_logvar = Linear(hidden_dim, latent_dim)
         decoder:  Linear(latent_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
@@ -97,7 +106,8 @@ class VAE(nn.Module):
     Store `self.input_dim`, `self.latent_dim` (sample() reads it).
 
     encode(x: (B, input_dim)) -> (mu, logvar), each (B, latent_dim)
-    decode(z: (B, latent_dim)) -> (B, input_dim) probabilities in (0, 1)
+    decode(z: (B, latent_dim)) -> (B, input_dim) probabilities in [0, 1] (a float32 sigmoid reaches
+        exactly 0 or 1 for large |z|; bernoulli_nll copes with that)
     forward(x) -> (x_recon, mu, logvar), with z drawn by reparameterize (fresh noise each call)
     """
 
@@ -126,9 +136,13 @@ def sample(model, n, z=None):
     Args:
         model: a VAE (anything with `.latent_dim` and `.decode`).
         n: number of samples.
-        z: optional (n, latent_dim) latents to decode as given; drawn with torch.randn when None.
+        z: optional (n, latent_dim) latents to decode as given; drawn with torch.randn when None
+            (the tests' models are CPU float32, so torch's default device and dtype are right;
+            matching the model's parameters is also accepted).
     Returns:
-        (n, input_dim) probabilities.
+        (n, input_dim) probabilities. Whether you wrap the decoding in torch.no_grad is up to you:
+        the tests call sample, interpolate and iwae_bound inside torch.no_grad and never
+        backpropagate through them.
     """
     # YOUR CODE HERE
     raise NotImplementedError
@@ -143,7 +157,7 @@ def interpolate(model, x_a, x_b, steps):
 
     Args:
         x_a, x_b: (input_dim,) or (1, input_dim) inputs.
-        steps: number of points, >= 2.
+        steps: number of points, >= 2 (fewer is outside the contract and never tested).
     Returns:
         (steps, input_dim) decoded probabilities.
     """
@@ -170,7 +184,8 @@ def iwae_bound(model, x, k, eps=None):
         x: (B, D) data in [0, 1].
         k: number of importance samples.
         eps: optional (k, B, L) standard-normal noise, eps[i] used for the i-th sample of every
-             example; drawn with torch.randn when None.
+             example; drawn with torch.randn when None. An eps of another shape is outside the
+             contract and never tested.
     Returns:
         (B,) per-example bound, in nats (negative numbers).
     """

@@ -39,6 +39,7 @@ def sample_and_interpolate(genlab, input_dim, hidden_dim, latent_dim, n, z, x_a,
             "path": genlab.vae.interpolate(model, x_a, x_b, steps),
             "decode_mu_a": model.decode(ends)[0],
             "decode_mu_b": model.decode(ends)[1],
+            "decode_line": model.decode(torch.lerp(ends[:1], ends[1:], torch.linspace(0, 1, steps)[:, None])),
         }
 
 
@@ -46,3 +47,14 @@ def iwae(genlab, input_dim, hidden_dim, latent_dim, x, k):
     model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
     with torch.no_grad():
         return genlab.vae.iwae_bound(model, x, k)
+
+
+def iwae_given_noise(genlab, input_dim, hidden_dim, latent_dim, x, k, eps):
+    """iwae_bound with the judge's noise, and what the judge needs to recompute it: the model's
+    (mu, logvar) for x and its decoding of z = mu + eps * std."""
+    model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
+    with torch.no_grad():
+        mu, logvar = model.encode(x)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        x_recon = model.decode(z.reshape(-1, latent_dim)).reshape(k, *x.shape)
+        return {"bound": genlab.vae.iwae_bound(model, x, k, eps=eps), "mu": mu, "logvar": logvar, "x_recon": x_recon}

@@ -66,7 +66,7 @@ MUTANTS = [
            hint="with context, keys and values come from the context"),
     # ---- layer norm ----
     Mutant("layernorm-unbiased-variance", file="transformer.py",
-           find="unbiased=False", replace="unbiased=True",
+           find="keepdim=True, unbiased=False", replace="keepdim=True, unbiased=True",
            hint="LayerNorm uses the biased variance (divide by d)"),
     Mutant("layernorm-eps-outside-sqrt", file="transformer.py",
            find="torch.sqrt(var + self.eps)", replace="(torch.sqrt(var) + self.eps)",
