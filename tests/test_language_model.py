@@ -71,7 +71,7 @@ def test_bpe_merges_on_a_worked_example(worker):
     r = worker.probe("language_model.bpe", text="aaabdaaabac", vocab_size=259, strings=["aaabdaaabac"])
     assert r["merges"] == [[97, 97, 256], [256, 97, 257], [257, 98, 258]], (
         f"got merges {r['merges']}: merge the MOST frequent pair, ties to the pair seen first")
-    assert r["vocab_size"] == 259
+    assert r["vocab_size"] == 259, f"vocab_size is 256 bytes + the merges: got {r['vocab_size']}"
     assert r["encoded"] == [[258, 100, 258, 97, 99]], f"encode applies the merges by rank: got {r['encoded']}"
 
 

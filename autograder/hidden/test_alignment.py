@@ -98,7 +98,7 @@ def test_dpo_loss_equals_the_closed_form_and_the_reference(worker):
     h = (pc - rc) - (pr - rr)
     expect_close(r["loss"], -F.logsigmoid(beta * h).mean(),
                  hint="beta multiplies h inside the sigmoid; h = (pi_c - ref_c) - (pi_r - ref_r)")
-    expect_close(r["loss"], ref.dpo_loss(pc, pr, rc, rr, beta=beta)[0])
+    expect_close(r["loss"], ref.dpo_loss(pc, pr, rc, rr, beta=beta)[0], hint="the DPO loss is the batch mean of -log sigmoid(beta * h)")
 
 
 def test_dpo_raising_the_chosen_logprob_lowers_the_loss(worker):

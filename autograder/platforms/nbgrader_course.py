@@ -52,7 +52,7 @@ def notebook_units(path, units):
     code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     named = set()
     for m in re.finditer(r"from genlab import ([\w, ()]+)", code):
-        named |= {n.strip(" ()") for n in m.group(1).split(",")}
+        named |= {n.strip(" ()").split(" as ")[0].strip() for n in m.group(1).split(",")}
     named |= set(re.findall(r"genlab\.(\w+)", code))
     return [u for u in units if u in named]
 

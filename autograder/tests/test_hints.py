@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-UNITS = ("vae", "gan", "transformer", "diffusion")  # the landed units; a new unit joins when it lands
+UNITS = sorted(p.stem.removeprefix("test_") for p in (ROOT / "tests").glob("test_*.py"))  # every unit
 FILES = [p for u in UNITS for p in (ROOT / "tests" / f"test_{u}.py", ROOT / "autograder" / "hidden" / f"test_{u}.py")]
 
 
