@@ -13,7 +13,7 @@ from autograder.testing import expect_close
 
 CLIP_CONFIG = dict(image_dim=64, vocab_size=34, embed_dim=16, hidden_dim=32)
 DECODER_CONFIG = dict(vocab_size=34, image_dim=64, d_model=32, n_heads=4, n_layers=1, n_image_tokens=4, max_len=8)
-DENOISER_CONFIG = dict(data_dim=64, n_classes=10, hidden_dim=32, T=20)
+DENOISER_CONFIG = dict(data_dim=64, n_classes=10, hidden_dim=32, T=25)
 
 
 def some_tokens(B, L=8, vocab_size=34):
@@ -168,11 +168,11 @@ def test_classifier_free_guidance_closed_form(worker):
 def test_conditional_denoiser_loss_with_given_draws(worker):
     B = 6
     x0, labels = torch.rand(B, 64) * 2 - 1, torch.randint(0, 10, (B,))
-    t, noise, drop = torch.randint(0, 20, (B,)), torch.randn(B, 64), torch.tensor([True, False] * 3)
+    t, noise, drop = torch.randint(0, 25, (B,)), torch.randn(B, 64), torch.tensor([True, False] * 3)
     r = worker.probe("multimodal.denoiser_outputs", config=DENOISER_CONFIG, x0=x0, labels=labels, t=t,
                      noise=noise, drop_mask=drop)
-    assert r["null_label"] == 10 and r["T"] == 20
-    expect_close(r["betas"], torch.linspace(1e-4 * 50, 0.02 * 50, 20), hint="betas = cfg_betas(T)")
+    assert r["null_label"] == 10 and r["T"] == 25
+    expect_close(r["betas"], torch.linspace(1e-4 * 40, 0.02 * 40, 25), hint="betas = cfg_betas(T)")
     assert r["forward"].shape == (B, 64)
     # the judge replays the loss through the student's own forward at x_t for the given t and noise
     alpha_bar = torch.cumprod(1 - r["betas"], 0)[t].unsqueeze(1)

@@ -232,7 +232,8 @@ def classifier_free_guidance(eps_cond, eps_uncond, scale):
 
 def cfg_betas(T=50):
     """The denoiser's own schedule (provided): Ho et al.'s linear betas 1e-4..0.02 for 1000 steps,
-    rescaled to T steps (both ends times 1000 / T), so alpha_bar_{T-1} is about e^-10 for any T."""
+    rescaled to T steps (both ends times 1000 / T), so alpha_bar_{T-1} is about e^-10 for any T.
+    The largest beta is 20 / T: use T >= 25 (the tests do; T <= 20 would give beta >= 1)."""
     return torch.linspace(1e-4 * 1000 / T, 0.02 * 1000 / T, T, dtype=torch.float64).float()
 
 
