@@ -413,8 +413,8 @@ def guided_statistics(r, sample_labels):
 
 PROJECT = dict(config=dict(image_dim=64, vocab_size=34, embed_dim=32, hidden_dim=64), steps=150, batch_size=128,
                lr=3e-3, caption_draws=4)
-RECALL_BOUND = 0.95               # provisional; calibration/multimodal_project.txt
-ZERO_SHOT_BOUND = 0.85
+RECALL_BOUND = 0.95      # reference: 1.000 in all of 60 seeds (calibration/multimodal_project.txt)
+ZERO_SHOT_BOUND = 0.90   # reference: 0.972 +- 0.008, min 0.947 over 60 seeds
 
 
 def project_inputs():
@@ -465,8 +465,13 @@ def test_project_text_to_image_search_on_digits(worker):
     lr 3e-3) with YOUR clip_loss on the training digits and their template captions; the judge then
     embeds the 359 test digits and one fresh caption for each, and measures text -> image recall@5
     (a caption's hit: any test image of its digit among its 5 nearest) and zero-shot accuracy with
-    the prompts "a handwritten <digit word>". Bounds and false-failure rate:
-    calibration/multimodal_project.txt (reference, see RECALL_BOUND below)."""
+    the prompts "a handwritten <digit word>".
+
+    Calibration: calibration/multimodal_project.py, 60 reference seeds (multimodal_project.txt).
+    recall@5 was 1.000 in every run (no spread; an untrained model scores about 0.41), bound 0.95;
+    zero-shot accuracy 0.972 +- 0.008 (min 0.947), bound 0.90, 9.6 std below the mean: normal-fit
+    false-failure rate 4e-22. 0 failures in 60 runs: distribution-free 95% upper bound 4.9% per
+    statistic. Training takes about 2 s of CPU unloaded."""
     y_test, kwargs = project_inputs()
     r = worker.probe("multimodal.train_tiny_clip", timeout=90, **kwargs)
     recall, zero_shot = project_statistics(r, y_test)

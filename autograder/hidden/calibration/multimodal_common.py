@@ -27,10 +27,11 @@ def describe(name, values):
 def lower_bound_report(name, values, bound):
     """For a statistic that must stay ABOVE bound: failures seen, normal-fit rate, 95% bound from 0/N."""
     m, s = statistics.mean(values), statistics.stdev(values)
-    z = (m - bound) / s
-    fails = sum(v <= bound for v in values)
-    n = len(values)
-    return (f"{name} bound {bound}: {fails}/{n} reference runs at or under it; {z:.1f} std below the mean, "
-            f"normal-fit false-failure rate {0.5 * math.erfc(z / math.sqrt(2)):.1e}; "
-            f"distribution-free 95% upper bound from {fails}/{n}: {1 - 0.05 ** (1 / n):.3f}" if fails == 0 else
-            f"{name} bound {bound}: {fails}/{n} reference runs at or under it")
+    n, fails = len(values), sum(v <= bound for v in values)
+    out = f"{name} bound {bound}: {fails}/{n} reference runs at or under it"
+    if s > 0:
+        z = (m - bound) / s
+        out += f"; {z:.1f} std below the mean, normal-fit false-failure rate {0.5 * math.erfc(z / math.sqrt(2)):.1e}"
+    else:
+        out += "; no spread at all (every run scored the same), so no normal fit"
+    return out + f"; distribution-free 95% upper bound from {fails}/{n}: {1 - 0.05 ** (1 / n):.3f}"
