@@ -66,7 +66,8 @@ def clip_loss(image_emb, text_emb, logit_scale):
 class TinyCLIP(nn.Module):
     """An image encoder and a text encoder projected to one shared, normalised embedding space.
 
-    Architecture (keep the attribute names: the tests load weights by them):
+    Architecture (keep the attribute names and add no other parameters or buffers: the tests load
+    weights by name and count them):
         image_encoder: Linear(image_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
         image_proj:    Linear(hidden_dim, embed_dim)
         token_embedding: Embedding(vocab_size, hidden_dim, padding_idx=pad_id)
@@ -185,7 +186,9 @@ class CaptionDecoder(nn.Module):
         lm_head:            Linear(d_model, vocab_size)
     Self-attention over the caption is causal (position i sees positions <= i: pass a causal mask,
     e.g. nn.Transformer.generate_square_subsequent_mask(L), as tgt_mask); cross-attention sees the
-    whole memory. Padding is not masked (its positions are excluded from the loss instead).
+    whole memory. Padding is not masked (its positions are excluded from the loss instead). The tests
+    load the reference's weights into your decoder (in eval mode) and compare logits and loss with
+    atol = rtol = 1e-4, and greedy captions exactly.
 
     forward(images (B, image_dim), tokens (B, L) with L <= max_len) -> logits (B, L, vocab_size);
         logits[:, i] predict token i + 1.
@@ -249,7 +252,8 @@ class ConditionalDenoiser(nn.Module):
              -> SiLU -> Linear(hidden_dim, data_dim)
         forward(x_t (B, data_dim), t (B,) int64, labels (B,) int64) =
             net(input(x_t) + time_embedding(t) + label_embedding(labels))
-    Buffers: `betas` = cfg_betas(T) (float32, (T,)); store `self.T`, `self.null_label`, `self.p_uncond`.
+    Buffers: `betas` = cfg_betas(T) (float32, (T,)); store `self.T`, `self.null_label`, `self.p_uncond`
+    (loss reads self.p_uncond when it is called: the tests set it to 0 or 1 on a built model).
 
     loss(x0, labels, t=None, noise=None, drop_mask=None) -> scalar, the DDPM "simple" loss with
     label dropout:
@@ -280,7 +284,8 @@ class ConditionalDenoiser(nn.Module):
 def guided_sample(model, labels, scale, x_T=None, noise=None):
     """DDPM ancestral sampling with classifier-free guidance, on the model's own schedule.
 
-    Reads `model.betas` (T,), `model.null_label` and calls model(x, t, labels). Starting from
+    Reads `model.betas` (T = len(model.betas); the model need not have a `T` attribute),
+    `model.null_label` and calls model(x, t, labels). Starting from
     x = x_T ~ N(0, I) of shape (B, data_dim), for t = T-1 down to 0:
         eps = classifier_free_guidance(model(x, t, labels), model(x, t, null labels), scale)
         x = (x - betas[t] / sqrt(1 - alpha_bar[t]) * eps) / sqrt(1 - betas[t])  +  sqrt(betas[t]) * z
@@ -294,7 +299,8 @@ def guided_sample(model, labels, scale, x_T=None, noise=None):
         x_T: optional (B, data_dim) start; data_dim is model.input.in_features when drawn.
         noise: optional (T, B, data_dim); noise[t] is the z of step t (noise[0] is not used).
     Returns:
-        (B, data_dim) samples (not clamped), without gradients.
+        (B, data_dim) samples (not clamped), without gradients. (The tests clamp them to [-1, 1]
+        before the provided digit classifier reads them.)
     """
     # YOUR CODE HERE
     raise NotImplementedError
