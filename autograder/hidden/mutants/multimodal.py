@@ -85,9 +85,12 @@ MUTANTS = [
            "memory = self.image_proj(images).view(B, self.n_image_tokens, self.d_model)",
            "memory = self.image_proj(torch.zeros_like(images)).view(B, self.n_image_tokens, self.d_model)",
            hint="cross-attention must read image_proj(images)"),
-    Mutant("caption-loss-not-shifted", "multimodal.py",
-           "logits = self(images, tokens[:, :-1])", "logits = self(images, tokens)[:, :-1]",
-           hint="teacher forcing: feed tokens[:, :-1], predict tokens[:, 1:]"),
+    # (feeding all tokens and dropping the last position is NOT a bug: with a causal mask it gives the
+    # same logits, so that variant is not in this catalogue)
+    Mutant("caption-loss-targets-not-shifted", "multimodal.py",
+           "logits.reshape(-1, logits.shape[-1]), tokens[:, 1:].reshape(-1),",
+           "logits.reshape(-1, logits.shape[-1]), tokens[:, :-1].reshape(-1),",
+           hint="teacher forcing: position i predicts token i + 1, the targets are tokens[:, 1:]"),
     Mutant("caption-loss-counts-padding", "multimodal.py",
            "                               ignore_index=self.pad_id)", "                               )",
            hint="<pad> targets are excluded from the loss"),
