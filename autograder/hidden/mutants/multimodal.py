@@ -5,7 +5,7 @@ from autograder.mutants import Mutant
 MUTANTS = [
     # clip_loss
     Mutant("clip-loss-not-normalised", "multimodal.py",
-           "image_emb, text_emb = F.normalize(image_emb, dim=-1), F.normalize(text_emb, dim=-1)\n", "",
+           "    image_emb, text_emb = F.normalize(image_emb, dim=-1), F.normalize(text_emb, dim=-1)\n", "",
            hint="CLIP compares directions: L2-normalise both embeddings first"),
     Mutant("clip-loss-one-direction", "multimodal.py",
            "return (F.cross_entropy(logits, targets) + F.cross_entropy(logits.T, targets)) / 2",
@@ -95,14 +95,14 @@ MUTANTS = [
            "                               ignore_index=self.pad_id)", "                               )",
            hint="<pad> targets are excluded from the loss"),
     Mutant("caption-keeps-writing-after-eos", "multimodal.py",
-           "next_token = torch.where(done, torch.full_like(next_token, self.pad_id), next_token)\n", "",
+           "                next_token = torch.where(done, torch.full_like(next_token, self.pad_id), next_token)\n", "",
            hint="after a row's <eos> the rest of it is <pad>"),
     # classifier-free guidance
     Mutant("cfg-from-conditional", "multimodal.py",
            "return eps_uncond + scale * (eps_cond - eps_uncond)", "return eps_cond + scale * (eps_cond - eps_uncond)",
            hint="guidance starts from the unconditional prediction"),
     Mutant("denoiser-null-label-never-trained", "multimodal.py",
-           "labels = torch.where(drop_mask, torch.full_like(labels, self.null_label), labels)\n", "",
+           "        labels = torch.where(drop_mask, torch.full_like(labels, self.null_label), labels)\n", "",
            hint="label dropout: replace the dropped labels by null_label"),
     Mutant("denoiser-drops-with-1-minus-p", "multimodal.py",
            "drop_mask = torch.rand(B, device=x0.device) < self.p_uncond",
