@@ -4,6 +4,14 @@
   with a fixed train/test split.
 - `eight_gaussians`, `swiss_roll`, `two_moons`: 2D toy distributions with known modes, drawn from
   torch's global generator (seed it with `torch.manual_seed` for repeatable data).
+- `digit_captions(labels, seed)`, `digit_class_prompts()` and `CaptionTokenizer`: template
+  captions of the digits ("a handwritten seven", "the digit 7", ...) and a word tokenizer for them
+  (vocabulary of 34, <pad> = 0, at most 8 tokens), for unit 08.
+- `synthetic_faces(n, size, seed)`: procedural cartoon faces with known attributes, for unit 04.
+- `load_text("pydoc" | "python-source", split)`: English prose from CPython's pydoc topics and
+  standard-library source, with a fixed train/validation split, for units 06 and 09.
+- `load_olivetti_faces()`, `load_tiny_shakespeare()`: bigger real data for users with a network
+  (downloaded once, cached); no test needs them.
 
 All tensors are float32 (labels int64), batch first.
 """
@@ -249,3 +257,84 @@ def load_tiny_shakespeare(split="train", url=TINY_SHAKESPEARE_URL, cache_dir=Non
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return _text_split(path.read_text(encoding="utf-8"), split)
+# ---- digit captions (unit 08) -------------------------------------------------------------------
+
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+CAPTION_TEMPLATES = (
+    "a handwritten {word}",
+    "the digit {digit}",
+    "a sketch of a {word}",
+    "a sketch of a {digit}",
+    "a photo of the number {word}",
+    "an image of the digit {digit}",
+)
+CAPTION_PAD_ID, CAPTION_BOS_ID, CAPTION_EOS_ID, CAPTION_UNK_ID = 0, 1, 2, 3
+CAPTION_MAX_LEN = 8  # <bos> + at most 6 words + <eos>
+
+
+def digit_captions(labels, seed=None):
+    """One template caption per digit label: "a handwritten seven", "the digit 7", ...
+
+    Each caption is one of CAPTION_TEMPLATES, chosen uniformly at random per label, filled with the
+    digit's word (DIGIT_WORDS) or numeral. `seed` makes the choice repeatable (its own generator,
+    torch.Generator().manual_seed(seed)); with seed=None it draws from torch's global generator.
+
+    Args:
+        labels: (N,) int64 tensor (or a list) of digits 0-9.
+    Returns:
+        a list of N strings, lower case, words separated by single spaces.
+    """
+    labels = [int(v) for v in labels]
+    generator = None if seed is None else torch.Generator().manual_seed(seed)
+    which = torch.randint(0, len(CAPTION_TEMPLATES), (len(labels),), generator=generator).tolist()
+    return [CAPTION_TEMPLATES[w].format(word=DIGIT_WORDS[d], digit=d) for w, d in zip(which, labels)]
+
+
+def digit_class_prompts(template="a handwritten {word}"):
+    """The ten prompts of zero-shot classification, one per digit 0-9 (same fields as the captions)."""
+    return [template.format(word=DIGIT_WORDS[d], digit=d) for d in range(10)]
+
+
+class CaptionTokenizer:
+    """A word tokenizer for the digit captions: whitespace-separated, lower-cased words.
+
+    Vocabulary (`vocab`, a list; `vocab_size` = its length, 34): the four special tokens
+    <pad> = 0, <bos> = 1, <eos> = 2, <unk> = 3, then every word of CAPTION_TEMPLATES, DIGIT_WORDS
+    and the numerals "0"-"9", sorted. A word outside it becomes <unk>.
+
+    `encode(text)` -> [<bos>, word ids..., <eos>] (a list of ints, no padding);
+    `tokenizer(texts)` -> (N, max_len) int64 tensor, each row encode(text) then <pad> (0) up to
+    max_len (default CAPTION_MAX_LEN = 8, which fits every caption); longer rows are cut to max_len
+    (their <eos> is lost). `decode(ids)` -> the words, stopping at <eos> and skipping <pad>/<bos>.
+    """
+
+    pad_id, bos_id, eos_id, unk_id = CAPTION_PAD_ID, CAPTION_BOS_ID, CAPTION_EOS_ID, CAPTION_UNK_ID
+
+    def __init__(self):
+        words = {w for t in CAPTION_TEMPLATES for w in t.split() if "{" not in w}
+        words |= set(DIGIT_WORDS) | {str(d) for d in range(10)}
+        self.vocab = ["<pad>", "<bos>", "<eos>", "<unk>"] + sorted(words)
+        self.vocab_size = len(self.vocab)
+        self.max_len = CAPTION_MAX_LEN
+        self._ids = {w: i for i, w in enumerate(self.vocab)}
+
+    def encode(self, text):
+        words = text.lower().split()
+        return [self.bos_id] + [self._ids.get(w, self.unk_id) for w in words] + [self.eos_id]
+
+    def __call__(self, texts, max_len=None):
+        max_len = max_len or self.max_len
+        out = torch.full((len(texts), max_len), self.pad_id, dtype=torch.int64)
+        for i, text in enumerate(texts):
+            ids = self.encode(text)[:max_len]
+            out[i, :len(ids)] = torch.tensor(ids)
+        return out
+
+    def decode(self, ids):
+        words = []
+        for i in [int(v) for v in ids]:
+            if i == self.eos_id:
+                break
+            if i not in (self.pad_id, self.bos_id):
+                words.append(self.vocab[i])
+        return " ".join(words)

@@ -1,0 +1,488 @@
+"""Hidden suite for unit 08 (genlab.multimodal). Runs in the judge; student code only through `worker`.
+
+Inputs are drawn fresh each grading run (the judge's seed). Exact checks compare with the
+reference run here on the same inputs (models cross as config + state_dict, or as our own fixed
+stand-ins from the public probes); the two training runs (guided sampling and Project 5) are
+judged by statistics calibrated on the reference, each test stating its bound and false-failure rate.
+"""
+import importlib.util
+import math
+import types
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from autograder.protocol import to_data
+from autograder.reference import reference
+from autograder.testing import expect_close
+
+ref = reference("multimodal")
+data = reference("data")
+judge = reference("digit_classifier")
+TOKENIZER = data.CaptionTokenizer()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("_multimodal_public_probes", ROOT / "tests" / "probes" / "multimodal.py")
+probes = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(probes)
+
+
+def reference_probe(probe, **kwargs):
+    """Run the public probe `probe` on the reference implementation, here in the judge."""
+    return to_data(getattr(probes, probe)(types.SimpleNamespace(multimodal=ref), **kwargs))
+
+
+def random_tokens(B, L=8, vocab_size=34):
+    """Caption-like rows: <bos>, 1..L-2 words (ids 4..vocab_size-1), <eos>, then <pad>."""
+    tokens = torch.zeros(B, L, dtype=torch.long)
+    for i in range(B):
+        n = int(torch.randint(1, L - 1, ()))
+        tokens[i, 0], tokens[i, 1:n + 1], tokens[i, n + 1] = 1, torch.randint(4, vocab_size, (n,)), 2
+    return tokens
+
+
+def rand_int(low, high):
+    return int(torch.randint(low, high + 1, ()))
+
+
+# ---- clip_loss ----------------------------------------------------------------------------------
+
+def test_clip_loss_is_log_b_for_uniform_logits(worker):
+    B, D = rand_int(3, 40), rand_int(2, 16)
+    direction = torch.randn(1, D)
+    image = direction * (0.1 + torch.rand(B, 1) * 5)           # every row the same direction, any norm
+    text = direction * (0.1 + torch.rand(B, 1) * 5)
+    loss = worker.call("multimodal.clip_loss", image, text, torch.tensor(4 * float(torch.rand(()))))
+    expect_close(loss, torch.tensor(math.log(B)), hint=f"all cosines equal: each cross-entropy is ln B = ln {B}")
+
+
+def test_clip_loss_is_near_zero_for_separated_pairs(worker):
+    B = rand_int(2, 16)
+    rows = torch.linalg.qr(torch.randn(16, 16))[0][:B] * (1 + 4 * torch.rand(B, 1))   # orthogonal pairs, any norm
+    loss = worker.call("multimodal.clip_loss", rows, rows.clone(), torch.tensor(math.log(100)))
+    assert 0 <= float(loss) < 1e-5, (f"loss {float(loss):.3g} for perfectly separated pairs at scale 100 "
+                                     "(expected ~0): normalise, multiply by exp(logit_scale), targets = arange(B)")
+
+
+def test_clip_loss_is_symmetric_in_images_and_texts(worker):
+    image, text = torch.randn(17, 6), torch.randn(17, 6)
+    scale = torch.tensor(0.5 + 2 * float(torch.rand(())))
+    a = worker.call("multimodal.clip_loss", image, text, scale)
+    b = worker.call("multimodal.clip_loss", text, image, scale)
+    expect_close(b, a, hint="average BOTH directions: cross_entropy(logits) and cross_entropy(logits.T)")
+
+
+def test_clip_loss_ignores_the_embeddings_norms(worker):
+    image, text = torch.randn(12, 5), torch.randn(12, 5)
+    scale = torch.tensor(1.0 + float(torch.rand(())))
+    a = worker.call("multimodal.clip_loss", image, text, scale)
+    b = worker.call("multimodal.clip_loss", image * (0.01 + 10 * torch.rand(12, 1)), text * (0.01 + 10 * torch.rand(12, 1)), scale)
+    expect_close(b, a, hint="L2-normalise both embeddings (rows) before I @ T.T")
+
+
+def test_clip_loss_equals_reference(worker):
+    B, D = rand_int(2, 64), rand_int(2, 32)
+    image, text = torch.randn(B, D), torch.randn(B, D)
+    scale = torch.tensor(4 * float(torch.rand(())))
+    expected = ref.clip_loss(image, text, scale)
+    expect_close(worker.call("multimodal.clip_loss", image, text, scale), expected,
+                 hint="logits = exp(logit_scale) * I @ T.T (multiply by exp, do not divide), matching pairs on "
+                      "the diagonal (targets arange(B)), mean of both cross-entropies")
+
+
+def test_clip_loss_gradients_equal_reference(worker):
+    image, text = torch.randn(20, 8), torch.randn(20, 8)
+    scale = 3 * float(torch.rand(()))
+    r = worker.probe("multimodal.clip_loss_grads", image_emb=image, text_emb=text, logit_scale=scale)
+    e = reference_probe("clip_loss_grads", image_emb=image, text_emb=text, logit_scale=scale)
+    expect_close(r["dscale"], e["dscale"], hint="the gradient must reach logit_scale through exp(logit_scale)")
+    expect_close(r["dimage"], e["dimage"], hint="gradients of the image embeddings differ")
+    expect_close(r["dtext"], e["dtext"], hint="gradients of the text embeddings differ")
+
+
+def test_clip_loss_clamps_the_scale_at_log_100(worker):
+    image, text = torch.randn(10, 4), torch.randn(10, 4)
+    above = math.log(100) + 0.1 + 3 * float(torch.rand(()))
+    r = worker.probe("multimodal.clip_loss_grads", image_emb=image, text_emb=text, logit_scale=above)
+    expect_close(r["loss"], ref.clip_loss(image, text, torch.tensor(math.log(100))),
+                 hint=f"logit_scale {above:.2f} must act as log(100): clamp before exp (the scale never exceeds 100)")
+    assert r["dscale"] == 0, "above the clamp the gradient of logit_scale is 0 (torch.clamp(max=log 100))"
+
+
+# ---- TinyCLIP -----------------------------------------------------------------------------------
+
+def clip_config():
+    return dict(image_dim=64, vocab_size=34, embed_dim=rand_int(4, 24), hidden_dim=rand_int(8, 48))
+
+
+def test_tiny_clip_architecture_and_normalised_outputs(worker):
+    config = clip_config()
+    B = rand_int(2, 20)
+    r = worker.probe("multimodal.tiny_clip_outputs", config=config, images=torch.rand(B, 64), tokens=random_tokens(B))
+    model = ref.TinyCLIP(**config)
+    assert r["n_params"] == sum(p.numel() for p in model.parameters()), (
+        f"{r['n_params']} parameters; the documented architecture has {sum(p.numel() for p in model.parameters())}")
+    assert r["state_keys"] == sorted(model.state_dict()), f"weights named {r['state_keys']}, documented {sorted(model.state_dict())}"
+    image_emb, text_emb, _ = r["forward"]
+    assert image_emb.shape == (B, config["embed_dim"]) and text_emb.shape == (B, config["embed_dim"])
+    expect_close(image_emb.norm(dim=-1), torch.ones(B), hint="encode_image returns L2-normalised rows")
+    expect_close(text_emb.norm(dim=-1), torch.ones(B), hint="encode_text returns L2-normalised rows")
+    expect_close(r["initial_logit_scale"], torch.tensor(math.log(1 / 0.07)),
+                 hint="logit_scale starts at log(1/0.07), the log of the temperature (not 1/0.07, not 0.07)")
+
+
+def test_tiny_clip_equals_reference_with_copied_weights(worker):
+    config = clip_config()
+    model = ref.TinyCLIP(**config)
+    with torch.no_grad():
+        model.logit_scale.fill_(1 + 2 * float(torch.rand(())))
+    state = model.state_dict()
+    images, tokens = torch.rand(15, 64), random_tokens(15)
+    r = worker.probe("multimodal.tiny_clip_outputs", config=config, images=images, tokens=tokens, state=state)
+    with torch.no_grad():
+        image_emb, text_emb, logit_scale = model(images, tokens)
+    expect_close(r["encode_image"], image_emb, hint="image_encoder -> image_proj -> L2-normalise")
+    expect_close(r["encode_text"], text_emb, hint="mean of token embeddings over non-<pad> positions (<bos>, <eos> count) "
+                                                  "-> text_encoder -> text_proj -> L2-normalise")
+    expect_close(r["forward"][2], logit_scale, hint="forward returns the (clamped) log scale parameter")
+    expect_close(r["dscale"], torch.tensor(1.0), hint="below the clamp, forward's logit_scale carries the parameter's gradient")
+
+
+def test_tiny_clip_forward_clamps_the_scale(worker):
+    r = worker.probe("multimodal.tiny_clip_outputs", config=clip_config(), images=torch.rand(3, 64),
+                     tokens=random_tokens(3), set_logit_scale=math.log(100) + 0.5 + float(torch.rand(())))
+    expect_close(r["forward"][2], torch.tensor(math.log(100)), hint="forward clamps logit_scale at log(100)")
+
+
+# ---- zero-shot classification -------------------------------------------------------------------
+
+def test_zero_shot_classify_equals_reference_on_a_fixed_model(worker):
+    D, n_classes, B = rand_int(3, 12), rand_int(2, 10), rand_int(1, 30)
+    kwargs = dict(image_weight=torch.randn(64, D), word_vectors=torch.randn(34, D),
+                  logit_scale=float(torch.rand(())) * 6, images=torch.rand(B, 64), prompts=random_tokens(n_classes))
+    probs = worker.probe("multimodal.zero_shot_fixed", **kwargs)
+    assert probs.shape == (B, n_classes), f"shape {tuple(probs.shape)}, expected (images, classes) = {(B, n_classes)}"
+    expect_close(probs.sum(-1), torch.ones(B), hint="softmax over the classes (dim=-1): each row sums to 1")
+    expect_close(probs, reference_probe("zero_shot_fixed", **kwargs),
+                 hint="softmax of exp(min(logit_scale, log 100)) * cosine(image, prompt): normalise both, "
+                      "clamp and exponentiate the model's logit_scale")
+
+
+# ---- retrieval ----------------------------------------------------------------------------------
+
+def brute_force(items, queries):
+    return F.normalize(queries.double(), dim=-1) @ F.normalize(items.double(), dim=-1).T
+
+
+def test_retrieval_search_equals_brute_force_cosine(worker):
+    N, Q, D = rand_int(10, 200), rand_int(1, 20), rand_int(2, 16)
+    items = torch.randn(N, D) * (0.05 + 20 * torch.rand(N, 1))       # very different norms
+    queries = torch.randn(Q, D) * (0.05 + 20 * torch.rand(Q, 1))
+    k = rand_int(1, 10)
+    r = worker.probe("multimodal.index_search", embeddings=items, queries=queries, k=k)
+    expected_scores, expected_indices = brute_force(items, queries).topk(k, dim=-1)
+    assert r["indices"].shape == (Q, k), f"indices of shape {tuple(r['indices'].shape)}, expected {(Q, k)}"
+    expect_close(r["scores"], expected_scores.float(), hint="scores are COSINE similarities (normalise items and "
+                                                            "queries; a dot product favours long vectors), best first")
+    assert torch.equal(r["indices"], expected_indices), "indices of the k most similar items, in descending order of score"
+
+
+def test_retrieval_search_with_ties(worker):
+    base = torch.randn(6, 5)
+    items = torch.cat([base, 3 * base, base[:2]])                   # every direction two or three times
+    queries = torch.randn(4, 5)
+    r = worker.probe("multimodal.index_search", embeddings=items, queries=queries, k=7)
+    cosine = brute_force(items, queries)
+    expect_close(r["scores"], cosine.topk(7, dim=-1).values.float(), hint="the k best cosines, in descending order")
+    expect_close(r["scores"], cosine.gather(1, r["indices"]).float(), hint="scores[q, j] must be the cosine of item indices[q, j]")
+    assert all(len(set(row.tolist())) == 7 for row in r["indices"]), "each item at most once per query"
+
+
+def test_retrieval_search_with_k_larger_than_the_index(worker):
+    items, queries = torch.randn(5, 4), torch.randn(3, 4)
+    r = worker.probe("multimodal.index_search", embeddings=items, queries=queries, k=5 + rand_int(1, 20))
+    assert r["indices"].shape == (3, 5), f"k > N returns all N items: got {tuple(r['indices'].shape)}, expected (3, 5)"
+    expect_close(r["scores"], brute_force(items, queries).sort(dim=-1, descending=True).values.float(),
+                 hint="all items, best first")
+
+
+def test_retrieval_search_with_a_single_query(worker):
+    items, query = torch.randn(40, 6), torch.randn(6)
+    k = rand_int(1, 8)
+    r = worker.probe("multimodal.index_search", embeddings=items, queries=query, k=k)
+    assert r["scores"].shape == (k,) and r["indices"].shape == (k,), "a (D,) query gives (k,) scores and indices"
+    expected_scores, expected_indices = brute_force(items, query[None])[0].topk(k)
+    expect_close(r["scores"], expected_scores.float(), hint="cosine similarities, best first")
+    assert torch.equal(r["indices"], expected_indices)
+
+
+def test_recall_at_k_on_hand_built_cases(worker):
+    similarity = torch.tensor([[0.2, 0.9, 0.4, 0.1, 0.3],     # target 4 is 3rd
+                               [0.5, 0.5, 0.1, 0.0, 0.2],     # target 1 ties for best
+                               [0.3, 0.2, 0.1, 0.0, 0.9],     # target 3 is last
+                               [0.1, 0.2, 0.3, 0.8, 0.7]])    # target 3 is best
+    targets = torch.tensor([4, 1, 3, 3])
+    expected = {1: 0.5, 2: 0.5, 3: 0.75, 4: 0.75, 5: 1.0}
+    got = {k: worker.call("multimodal.recall_at_k", similarity, targets, k) for k in expected}
+    assert all(abs(got[k] - expected[k]) < 1e-6 for k in expected), (
+        f"recall@k for k = 1..5: {got}, expected {expected}. A query is a hit when fewer than k items score "
+        "strictly higher than its target (a tie with the best counts as a hit; rank k+1 does not)")
+
+
+def test_recall_at_k_with_several_relevant_items(worker):
+    similarity = torch.tensor([[0.9, 0.8, 0.7, 0.6],
+                               [0.9, 0.8, 0.7, 0.6],
+                               [0.1, 0.2, 0.3, 0.4]])
+    relevant = torch.tensor([[False, False, True, True],      # best relevant item is 3rd
+                             [False, False, False, False],    # nothing relevant: a miss
+                             [True, False, False, False]])    # only relevant item is last
+    got = {k: worker.call("multimodal.recall_at_k", similarity, relevant, k) for k in (1, 2, 3, 4)}
+    expected = {1: 0.0, 2: 0.0, 3: 1 / 3, 4: 2 / 3}
+    assert all(abs(got[k] - expected[k]) < 1e-6 for k in expected), (
+        f"recall@k with a (Q, N) bool target: {got}, expected {expected}; a hit needs ANY relevant item in the top k")
+
+
+def test_recall_at_k_equals_reference(worker):
+    Q, N = rand_int(5, 50), rand_int(5, 50)
+    similarity, targets, k = torch.randn(Q, N), torch.randint(0, N, (Q,)), rand_int(1, 5)
+    got = worker.call("multimodal.recall_at_k", similarity, targets, k)
+    assert abs(got - ref.recall_at_k(similarity, targets, k)) < 1e-6, f"recall@{k} = {got}, expected {ref.recall_at_k(similarity, targets, k)}"
+
+
+# ---- the caption decoder ------------------------------------------------------------------------
+
+def decoder_config():
+    d_model = 4 * rand_int(4, 12)
+    return dict(vocab_size=34, image_dim=64, d_model=d_model, n_heads=4, n_layers=rand_int(1, 2),
+                n_image_tokens=rand_int(1, 5), max_len=8)
+
+
+def decoder_case():
+    config = decoder_config()
+    model = ref.CaptionDecoder(**config).eval()
+    return config, model, torch.rand(6, 64), random_tokens(6)
+
+
+def test_caption_decoder_loss_equals_reference_with_copied_weights(worker):
+    config, model, images, tokens = decoder_case()
+    r = worker.probe("multimodal.caption_decoder_outputs", config=config, images=images, tokens=tokens, state=model.state_dict())
+    with torch.no_grad():
+        expect_close(r["logits"], model(images, tokens), atol=1e-4, rtol=1e-4,
+                     hint="logits differ: token + position embeddings, the documented nn.TransformerDecoder "
+                          "(norm_first, causal tgt_mask, memory = image_proj(images) as n_image_tokens), ln_f, lm_head")
+        expect_close(r["loss"], model.loss(images, tokens), atol=1e-4, rtol=1e-4,
+                     hint="teacher forcing: predict tokens[:, 1:] from tokens[:, :-1], ignoring <pad> targets")
+
+
+def test_caption_decoder_greedy_captions_equal_reference(worker):
+    config, model, images, tokens = decoder_case()
+    with torch.no_grad():
+        model.lm_head.bias[2] += 2.0                    # make <eos> likely, so rows end at different lengths
+    r = worker.probe("multimodal.caption_decoder_outputs", config=config, images=images, tokens=tokens, state=model.state_dict())
+    expected = model.caption(images)
+    assert torch.equal(r["caption"], expected), (
+        f"greedy captions {r['caption'].tolist()}, expected {expected.tolist()}: start at <bos>, append the argmax "
+        "of the last position, <pad> after a row's <eos>, max_len columns in all")
+
+
+def test_caption_decoder_reads_the_image(worker):
+    config, model, images, tokens = decoder_case()
+    r = worker.probe("multimodal.caption_decoder_outputs", config=config, images=images, tokens=tokens,
+                     state=model.state_dict(), images_changed=torch.rand(6, 64))
+    change = (r["logits_images_changed"] - r["logits"]).abs().amax(dim=(1, 2))
+    assert (change > 1e-3).all(), f"changing the image changed the logits by only {change.tolist()}: cross-attend to image_proj(images)"
+
+
+def test_caption_decoder_is_causal(worker):
+    config, model, images, tokens = decoder_case()
+    j = rand_int(1, 6)
+    changed = tokens.clone()
+    changed[:, j] = (tokens[:, j] + 5) % 30 + 4
+    r = worker.probe("multimodal.caption_decoder_outputs", config=config, images=images, tokens=tokens,
+                     state=model.state_dict(), tokens_changed=changed)
+    expect_close(r["logits_tokens_changed"][:, :j], r["logits"][:, :j], atol=1e-5, rtol=1e-5,
+                 hint=f"positions before {j} saw token {j}: the self-attention needs a causal tgt_mask")
+    assert (r["logits_tokens_changed"][:, j] - r["logits"][:, j]).abs().max() > 1e-4, "position j must see its own token"
+
+
+# ---- classifier-free guidance -------------------------------------------------------------------
+
+def test_classifier_free_guidance_scale_zero_one_and_linear(worker):
+    cond, uncond = torch.randn(5, 64), torch.randn(5, 64)
+    expect_close(worker.call("multimodal.classifier_free_guidance", cond, uncond, 0.0), uncond,
+                 hint="scale 0 must give the UNCONDITIONAL prediction: eps_uncond + scale * (eps_cond - eps_uncond)")
+    expect_close(worker.call("multimodal.classifier_free_guidance", cond, uncond, 1.0), cond, hint="scale 1 gives the conditional one")
+    s = 1 + 6 * float(torch.rand(()))
+    expect_close(worker.call("multimodal.classifier_free_guidance", cond, uncond, s), uncond + s * (cond - uncond),
+                 hint="linear in the scale: eps_uncond + scale * (eps_cond - eps_uncond)")
+
+
+def denoiser_config():
+    return dict(data_dim=64, n_classes=10, hidden_dim=rand_int(8, 48), T=rand_int(25, 60))
+
+
+def denoiser_case(B=12):
+    config = denoiser_config()
+    T = config["T"]
+    return config, ref.ConditionalDenoiser(**config), dict(
+        x0=torch.rand(B, 64) * 2 - 1, labels=torch.randint(0, 10, (B,)), t=torch.randint(0, T, (B,)),
+        noise=torch.randn(B, 64), drop_mask=torch.rand(B) < 0.5)
+
+
+def test_conditional_denoiser_equals_reference_with_copied_weights(worker):
+    config, model, draws = denoiser_case()
+    r = worker.probe("multimodal.denoiser_outputs", config=config, state=model.state_dict(), **draws)
+    assert r["n_params"] == sum(p.numel() for p in model.parameters()), "layers differ from the documented architecture"
+    assert r["null_label"] == 10, "null_label is n_classes"
+    expect_close(r["betas"], ref.cfg_betas(config["T"]), hint="betas = cfg_betas(T), a buffer")
+    with torch.no_grad():
+        expect_close(r["forward"], model(draws["x0"], draws["t"], draws["labels"]),
+                     hint="net(input(x_t) + time_embedding(t) + label_embedding(labels))")
+        expect_close(r["loss"], model.loss(**draws), hint="with t, noise and drop_mask given: labels -> null_label where "
+                                                          "drop_mask, x_t = sqrt(ab) x0 + sqrt(1 - ab) noise, MSE to noise")
+
+
+def test_conditional_denoiser_drops_labels_with_probability_p_uncond(worker):
+    config, model, draws = denoiser_case()
+    draws["drop_mask"] = None
+    null = dict(draws, labels=torch.full_like(draws["labels"], 10))
+    always = worker.probe("multimodal.denoiser_outputs", config=config, state=model.state_dict(), p_uncond=1.0, **draws)
+    never = worker.probe("multimodal.denoiser_outputs", config=config, state=model.state_dict(), p_uncond=0.0, **draws)
+    with torch.no_grad():
+        expect_close(always["loss"], model.loss(**dict(null, drop_mask=torch.zeros(12, dtype=torch.bool))),
+                     hint="with p_uncond = 1 and no drop_mask every label must become null_label: the null label "
+                          "has to be trained, or guidance has no unconditional model to start from")
+        expect_close(never["loss"], model.loss(**dict(draws, drop_mask=torch.zeros(12, dtype=torch.bool))),
+                     hint="with p_uncond = 0 no label is dropped")
+
+
+def test_guided_sample_equals_reference_on_a_fixed_model(worker):
+    T, B = rand_int(3, 12), rand_int(2, 10)
+    kwargs = dict(W=0.1 * torch.randn(64, 64), u=0.3 * torch.randn(T, 64), v=torch.randn(11, 64),
+                  betas=torch.linspace(0.01, 0.3, T), labels=torch.randint(0, 10, (B,)), scale=4 * float(torch.rand(())),
+                  x_T=torch.randn(B, 64), noise=torch.randn(T, B, 64))
+    expect_close(worker.probe("multimodal.guided_sample_fixed", **kwargs), reference_probe("guided_sample_fixed", **kwargs),
+                 atol=1e-4, rtol=1e-4,
+                 hint="eps = cfg(model(x, t, labels), model(x, t, null_label), scale); x <- (x - beta_t / sqrt(1 - "
+                      "alpha_bar_t) eps) / sqrt(1 - beta_t) + sqrt(beta_t) noise[t] for t > 0")
+
+
+# ---- open_clip, through a local stand-in --------------------------------------------------------
+
+def test_open_clip_embeddings_use_the_open_clip_api(worker):
+    images = torch.rand(rand_int(1, 6), 64)
+    texts = data.digit_captions(torch.randint(0, 10, (rand_int(1, 5),)))
+    kwargs = dict(image_weight=torch.randn(192, 6), word_vectors=torch.randn(40, 6), images=images, texts=texts,
+                  model_name="RN50", pretrained="openai")
+    r = worker.probe("multimodal.open_clip_stand_in", **kwargs)
+    expect_close(r["image_emb"], r["expected_image"], hint="encode_image(stack(preprocess(digits_to_pil(images)))), normalised")
+    expect_close(r["text_emb"], r["expected_text"], hint="encode_text(tokenizer(texts)), normalised")
+    assert r["eval_mode"], "put the pre-trained model in eval mode"
+    assert ["model", "RN50", "openai"] in r["requested"] and ["tokenizer", "RN50"] in r["requested"], (
+        f"asked open_clip for {r['requested']}: pass model_name and pretrained through")
+
+
+# ---- guided sampling (calibrated) ---------------------------------------------------------------
+
+GUIDED = dict(config=dict(data_dim=64, n_classes=10, hidden_dim=256, T=50, p_uncond=0.2),
+              steps=600, batch_size=128, lr=3e-3, per_digit=20, scale=3.0)
+GUIDED_ACCURACY_BOUND = 0.30     # reference: 0.676 +- 0.083, min 0.495 over 47 seeds (calibration/multimodal_guided.txt)
+GUIDED_GAIN_BOUND = 0.20         # reference: 0.578 +- 0.087, min 0.390
+
+
+def guided_inputs():
+    x, y = data.load_digits("train", signed=True)
+    g = GUIDED
+    sample_labels = torch.arange(10).repeat_interleave(g["per_digit"])
+    return sample_labels, dict(x=x, labels=y, config=g["config"], steps=g["steps"], batch_size=g["batch_size"],
+                               lr=g["lr"], sample_labels=sample_labels, scale=g["scale"])
+
+
+def guided_statistics(r, sample_labels):
+    """How often the provided classifier reads the requested digit, guided and unguided (samples
+    clamped to [-1, 1] first)."""
+    def accuracy(samples):
+        probs = judge.digit_probs(samples.clamp(-1, 1), signed=True)
+        return (probs.argmax(-1) == sample_labels).float().mean().item()
+    return accuracy(r["guided"]), accuracy(r["unguided"])
+
+
+# ---- Project 5 (calibrated) ---------------------------------------------------------------------
+
+PROJECT = dict(config=dict(image_dim=64, vocab_size=34, embed_dim=32, hidden_dim=64), steps=150, batch_size=128,
+               lr=3e-3, caption_draws=4)
+RECALL_BOUND = 0.95      # reference: 1.000 in all of 60 seeds (calibration/multimodal_project.txt)
+ZERO_SHOT_BOUND = 0.90   # reference: 0.972 +- 0.008, min 0.947 over 60 seeds
+
+
+def project_inputs():
+    x, y = data.load_digits("train")
+    x_test, y_test = data.load_digits("test")
+    p = PROJECT
+    caption_tokens = torch.stack([TOKENIZER(data.digit_captions(y)) for _ in range(p["caption_draws"])])
+    test_tokens = TOKENIZER(data.digit_captions(y_test))
+    prompts = TOKENIZER(data.digit_class_prompts())
+    return y_test, dict(images=x, caption_tokens=caption_tokens, test_images=x_test, test_tokens=test_tokens,
+                        prompts=prompts, config=p["config"], steps=p["steps"], batch_size=p["batch_size"], lr=p["lr"])
+
+
+def project_statistics(r, y_test):
+    """The judge's own measurements: text -> image recall@5 over the test digits (a caption's hit is
+    any test image of its digit among its 5 nearest) and zero-shot accuracy from the embeddings."""
+    image_emb, text_emb = F.normalize(r["image_emb"], dim=-1), F.normalize(r["text_emb"], dim=-1)
+    relevant = y_test[:, None] == y_test[None, :]                       # caption q vs image n
+    recall = ref.recall_at_k(text_emb @ image_emb.T, relevant, 5)
+    prompt_emb = F.normalize(r["prompt_emb"], dim=-1)
+    zero_shot = ((image_emb @ prompt_emb.T).argmax(-1) == y_test).float().mean().item()
+    return recall, zero_shot
+
+
+def test_guided_samples_show_the_requested_digit(worker):
+    """Classifier-free guidance works end to end: YOUR ConditionalDenoiser trained for 600 Adam steps
+    on the digits with YOUR loss (label dropout p_uncond = 0.2), then YOUR guided_sample draws 20 of
+    each digit at scale 3 and again at scale 0 (unguided). The provided digit classifier (the judge's
+    copy) reads the requested digit in the guided samples far more often than in the unguided ones.
+
+    Calibration: calibration/multimodal_guided.py, 47 reference seeds (multimodal_guided.txt; fewer
+    than the 200 planned, the shared machine was overloaded). Guided accuracy 0.676 +- 0.083 (min
+    0.495), bound 0.30: 4.5 std, normal-fit false-failure rate 3.3e-06; gain over unguided (0.098 +-
+    0.021) 0.578 +- 0.087 (min 0.390), bound 0.20: 4.3 std, 7.6e-06. 0 failures in 47 runs:
+    distribution-free 95% upper bound 6.2% per statistic. About 3 s of CPU unloaded."""
+    sample_labels, kwargs = guided_inputs()
+    r = worker.probe("multimodal.train_guided_denoiser", timeout=60, **kwargs)
+    guided, unguided = guided_statistics(r, sample_labels)
+    assert guided > GUIDED_ACCURACY_BOUND, (
+        f"the classifier read the requested digit in {guided:.0%} of the guided samples (bound "
+        f"{GUIDED_ACCURACY_BOUND:.0%}; unguided: {unguided:.0%}): check label dropout to null_label in loss, and "
+        "eps_uncond + scale * (eps_cond - eps_uncond) with the null label as the unconditional model")
+    assert guided - unguided > GUIDED_GAIN_BOUND, (
+        f"guidance gained only {guided - unguided:.0%} over unguided samples (bound {GUIDED_GAIN_BOUND:.0%}): "
+        "scale 0 must be unconditional and scale 3 must push towards the label")
+
+
+def test_project_text_to_image_search_on_digits(worker):
+    """Project 5. YOUR TinyCLIP (embed_dim 32, hidden_dim 64) trained for 150 Adam steps (batch 128,
+    lr 3e-3) with YOUR clip_loss on the training digits and their template captions; the judge then
+    embeds the 359 test digits and one fresh caption for each, and measures text -> image recall@5
+    (a caption's hit: any test image of its digit among its 5 nearest) and zero-shot accuracy with
+    the prompts "a handwritten <digit word>".
+
+    Calibration: calibration/multimodal_project.py, 60 reference seeds (multimodal_project.txt).
+    recall@5 was 1.000 in every run (no spread; an untrained model scores about 0.41), bound 0.95;
+    zero-shot accuracy 0.972 +- 0.008 (min 0.947), bound 0.90, 9.6 std below the mean: normal-fit
+    false-failure rate 4e-22. 0 failures in 60 runs: distribution-free 95% upper bound 4.9% per
+    statistic. Training takes about 2 s of CPU unloaded."""
+    y_test, kwargs = project_inputs()
+    r = worker.probe("multimodal.train_tiny_clip", timeout=90, **kwargs)
+    recall, zero_shot = project_statistics(r, y_test)
+    student_zero_shot = (r["zero_shot"].argmax(-1) == y_test).float().mean().item()
+    assert recall > RECALL_BOUND, (
+        f"text -> image recall@5 {recall:.3f} on the test digits (bound {RECALL_BOUND}; untrained: about 0.4): "
+        "is clip_loss pulling matched pairs together (diagonal targets, both directions, normalised)?")
+    assert zero_shot > ZERO_SHOT_BOUND, (
+        f"zero-shot accuracy {zero_shot:.3f} from your embeddings (bound {ZERO_SHOT_BOUND}; chance 0.1)")
+    assert abs(student_zero_shot - zero_shot) < 0.02, (
+        f"your zero_shot_classify's accuracy {student_zero_shot:.3f} differs from the judge's {zero_shot:.3f} on the same "
+        "embeddings: softmax over the classes of the scaled cosines")

@@ -1,0 +1,340 @@
+"""Unit 08: multimodal generative models (CLIP, retrieval, captioning, classifier-free guidance).
+
+CLIP (Radford et al. 2021) trains an image encoder and a text encoder together so that an image
+and its caption land close together on the unit sphere and unmatched pairs far apart. With a batch
+of B pairs, the B x B matrix of cosine similarities, times a learned temperature exp(logit_scale),
+is read as logits: row i should pick column i (image -> text) and column j should pick row j
+(text -> image). The same embeddings then give zero-shot classification (compare an image with
+one prompt per class) and text -> image search (an index of image embeddings, queried by text).
+Two generative pieces close the unit: a caption decoder (a small transformer decoder that reads the
+image through cross-attention) and classifier-free guidance (Ho & Salimans 2022) for a diffusion
+model conditioned on the digit label.
+
+Self-contained on purpose: nothing here imports genlab.transformer (unit 05) or genlab.diffusion
+(unit 07), so a bug there costs no points here. The models use torch's own layers (nn.Embedding,
+nn.TransformerDecoderLayer, nn.LayerNorm) and `ConditionalDenoiser` carries its own small noise
+schedule (`cfg_betas`) that `guided_sample` reads from the model.
+
+Conventions:
+- Images are flat digits (B, 64): pixels in [0, 1] for CLIP and captions (`genlab.data.load_digits`),
+  in [-1, 1] for the denoiser (`load_digits(signed=True)`).
+- Captions are (B, L) int64 token ids from `genlab.data.CaptionTokenizer`: <pad> = 0, <bos> = 1,
+  <eos> = 2, L = 8 by default; every row starts with <bos>, padding comes after <eos>.
+- `logit_scale` is always the LOG of the temperature, as in open_clip: logits = exp(logit_scale) *
+  cosine similarity, with logit_scale clamped at log(100) first (the scale never exceeds 100).
+- Functions that draw random numbers take the draw as an optional argument (`t`, `noise`,
+  `drop_mask`, `x_T`); given, it is used exactly as passed; None, it is drawn from torch's global
+  generator. No test depends on the order or the number of random draws you make.
+- Tensors are float32 on the CPU in the tests.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MAX_LOGIT_SCALE = math.log(100.0)
+
+
+# ---- the contrastive loss -----------------------------------------------------------------------
+
+def clip_loss(image_emb, text_emb, logit_scale):
+    """The symmetric InfoNCE loss of CLIP (open_clip's `ClipLoss`), a scalar.
+
+        I = image_emb / |image_emb|,  T = text_emb / |text_emb|       (each row L2-normalised)
+        logits = exp(min(logit_scale, log 100)) * I @ T.T              (B, B); pair i is (i, i)
+        loss = ( cross_entropy(logits, arange(B)) + cross_entropy(logits.T, arange(B)) ) / 2
+
+    i.e. the mean of the image -> text and text -> image cross-entropies (each averaged over the
+    batch). Uniform logits give ln B; well-separated pairs at a large scale give about 0. The result
+    does not depend on the embeddings' norms, and swapping images and texts leaves it unchanged.
+
+    Args:
+        image_emb, text_emb: (B, D), row i of each is one matching pair (need not be normalised).
+        logit_scale: the log temperature, a 0-d tensor (gradients must reach it) or a float.
+            Clamp it at log(100) with torch.clamp(max=...): above the clamp the loss no longer
+            changes and its gradient is 0.
+    Returns:
+        scalar tensor.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# ---- a tiny CLIP --------------------------------------------------------------------------------
+
+class TinyCLIP(nn.Module):
+    """An image encoder and a text encoder projected to one shared, normalised embedding space.
+
+    Architecture (keep the attribute names and add no other parameters or buffers: the tests load
+    weights by name and count them):
+        image_encoder: Linear(image_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
+        image_proj:    Linear(hidden_dim, embed_dim)
+        token_embedding: Embedding(vocab_size, hidden_dim, padding_idx=pad_id)
+        text_encoder:  Linear(hidden_dim, hidden_dim) -> ReLU
+        text_proj:     Linear(hidden_dim, embed_dim)
+        logit_scale:   nn.Parameter, a 0-d tensor initialised to log(1 / 0.07)
+    The text encoder is a bag of words: the MEAN of the token embeddings over the positions that
+    are not <pad> (tokens != pad_id; <bos> and <eos> count as words), then text_encoder and
+    text_proj. (Word order hardly matters for these captions; a transformer would be slower.)
+
+    encode_image(images: (B, image_dim)) -> (B, embed_dim), each row of L2 norm 1
+    encode_text(tokens: (B, L) int64) -> (B, embed_dim), each row of L2 norm 1
+    forward(images, tokens) -> (image_emb, text_emb, logit_scale), where logit_scale is the
+        parameter clamped at log(100) (a 0-d tensor that still carries the gradient below it).
+    """
+
+    def __init__(self, image_dim=64, vocab_size=34, embed_dim=32, hidden_dim=128, pad_id=0):
+        super().__init__()
+        self.pad_id = pad_id
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def encode_image(self, images):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def encode_text(self, tokens):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def forward(self, images, tokens):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+def zero_shot_classify(model, images, class_prompts):
+    """Classify images by the prompt they are most similar to: CLIP's zero-shot classifier.
+
+        probs = softmax( exp(min(model.logit_scale, log 100)) * I @ P.T, over the classes )
+
+    with I = model.encode_image(images) and P = model.encode_text(class_prompts), each row
+    L2-normalised here (whether or not the model already normalises). Works for any model with
+    `encode_image`, `encode_text` and a `logit_scale` (the log temperature), e.g. TinyCLIP or an
+    open_clip model. Runs without gradients.
+
+    Args:
+        images: (B, image_dim) digits.
+        class_prompts: (n_classes, L) int64 tokens, one prompt per class (row c describes class c).
+    Returns:
+        (B, n_classes) probabilities; each row sums to 1.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# ---- retrieval ----------------------------------------------------------------------------------
+
+class RetrievalIndex:
+    """A brute-force nearest-neighbour index by cosine similarity.
+
+    RetrievalIndex(embeddings: (N, D)) keeps the rows L2-normalised (F.normalize: a zero row stays
+    zero and has similarity 0 with everything).
+
+    search(queries, k) -> (scores, indices):
+        queries (Q, D) -> scores (Q, k') float and indices (Q, k') int64, with k' = min(k, N):
+        for each query the k' items of highest cosine similarity, best first (scores descending;
+        scores[q, j] is the cosine between query q and item indices[q, j]). Among items of equal
+        score any order is accepted. A single query of shape (D,) gives (k',) results.
+    """
+
+    def __init__(self, embeddings):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def __len__(self):
+        return len(self.embeddings)
+
+    def search(self, queries, k):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+def recall_at_k(similarity, targets, k):
+    """The fraction of queries that find a relevant item among their top k.
+
+    Args:
+        similarity: (Q, N) scores of every query against every item (higher is more similar).
+        targets: either (Q,) int64, the index of the one relevant item of each query, or a (Q, N)
+            bool matrix, True where item n is relevant to query q (e.g. every image of the digit a
+            caption names).
+        k: int >= 1.
+    Ties: a query is a hit when its best-scoring relevant item has fewer than k items scoring
+    strictly higher (so a relevant item tied with the k-th best counts). A query without any
+    relevant item is a miss.
+    Returns:
+        a Python float in [0, 1].
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# ---- a caption decoder --------------------------------------------------------------------------
+
+class CaptionDecoder(nn.Module):
+    """A small transformer decoder that writes a caption for an image, reading it by cross-attention.
+
+    Architecture (keep the attribute names: the tests load weights by them):
+        image_proj:         Linear(image_dim, n_image_tokens * d_model); its output, reshaped to
+                            (B, n_image_tokens, d_model), is the memory the decoder attends to
+        token_embedding:    Embedding(vocab_size, d_model)
+        position_embedding: Embedding(max_len, d_model), added to the token embeddings
+        decoder:            nn.TransformerDecoder(nn.TransformerDecoderLayer(d_model, n_heads,
+                            dim_feedforward=4 * d_model, dropout=0.0, batch_first=True,
+                            norm_first=True), num_layers=n_layers)
+        ln_f:               LayerNorm(d_model)
+        lm_head:            Linear(d_model, vocab_size)
+    Self-attention over the caption is causal (position i sees positions <= i: pass a causal mask,
+    e.g. nn.Transformer.generate_square_subsequent_mask(L), as tgt_mask); cross-attention sees the
+    whole memory. Padding is not masked (its positions are excluded from the loss instead). The tests
+    load the reference's weights into your decoder (in eval mode) and compare logits and loss with
+    atol = rtol = 1e-4, and greedy captions exactly.
+
+    forward(images (B, image_dim), tokens (B, L) with L <= max_len) -> logits (B, L, vocab_size);
+        logits[:, i] predict token i + 1.
+    loss(images, tokens) -> scalar teacher-forced cross-entropy: forward(images, tokens[:, :-1])
+        against the targets tokens[:, 1:], averaged over the targets that are not <pad>
+        (F.cross_entropy with ignore_index=pad_id).
+    caption(images, max_len=None) -> (B, max_len) int64 greedy captions (default self.max_len):
+        column 0 is <bos>; each next token is the argmax of the logits at the last position; once a
+        row has produced <eos>, the rest of that row is <pad>. Runs without gradients.
+    """
+
+    def __init__(self, vocab_size=34, image_dim=64, d_model=64, n_heads=4, n_layers=1, n_image_tokens=4,
+                 max_len=8, pad_id=0, bos_id=1, eos_id=2):
+        super().__init__()
+        self.n_image_tokens, self.d_model, self.max_len = n_image_tokens, d_model, max_len
+        self.pad_id, self.bos_id, self.eos_id = pad_id, bos_id, eos_id
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def forward(self, images, tokens):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def loss(self, images, tokens):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def caption(self, images, max_len=None):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+# ---- classifier-free guidance -------------------------------------------------------------------
+
+def classifier_free_guidance(eps_cond, eps_uncond, scale):
+    """Ho & Salimans (2022): eps = eps_uncond + scale * (eps_cond - eps_uncond).
+
+    scale = 0 gives the unconditional prediction, 1 the conditional one, > 1 pushes further
+    towards the condition. Same shape as the inputs; scale is a float (or broadcasts).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+def cfg_betas(T=50):
+    """The denoiser's own schedule (provided): Ho et al.'s linear betas 1e-4..0.02 for 1000 steps,
+    rescaled to T steps (both ends times 1000 / T), so alpha_bar_{T-1} is about e^-10 for any T.
+    The largest beta is 20 / T: use T >= 25 (the tests do; T <= 20 would give beta >= 1)."""
+    return torch.linspace(1e-4 * 1000 / T, 0.02 * 1000 / T, T, dtype=torch.float64).float()
+
+
+class ConditionalDenoiser(nn.Module):
+    """A label-conditioned noise predictor eps(x_t, t, label) for flat data, with a null label.
+
+    Labels are 0..n_classes - 1, and `null_label` = n_classes means "no label" (unconditional).
+    Architecture (keep the attribute names: the tests load weights by them):
+        input:           Linear(data_dim, hidden_dim)
+        time_embedding:  Embedding(T, hidden_dim)          (one learned vector per time step)
+        label_embedding: Embedding(n_classes + 1, hidden_dim)   (row n_classes is the null label)
+        net: SiLU -> Linear(hidden_dim, hidden_dim) -> SiLU -> Linear(hidden_dim, hidden_dim)
+             -> SiLU -> Linear(hidden_dim, data_dim)
+        forward(x_t (B, data_dim), t (B,) int64, labels (B,) int64) =
+            net(input(x_t) + time_embedding(t) + label_embedding(labels))
+    Buffers: `betas` = cfg_betas(T) (float32, (T,)); store `self.T`, `self.null_label`, `self.p_uncond`
+    (loss reads self.p_uncond when it is called: the tests set it to 0 or 1 on a built model).
+
+    loss(x0, labels, t=None, noise=None, drop_mask=None) -> scalar, the DDPM "simple" loss with
+    label dropout:
+        drop_mask (B,) bool: True where the label is replaced by null_label; when None, each label
+            is dropped independently with probability p_uncond (torch.rand(B) < p_uncond);
+        t (B,) int64 uniform in [0, T) when None; noise (B, data_dim) standard normal when None;
+        alpha_bar = cumprod(1 - betas);
+        x_t = sqrt(alpha_bar[t]) x0 + sqrt(1 - alpha_bar[t]) noise;
+        loss = mean over all elements of (forward(x_t, t, dropped labels) - noise)^2.
+    """
+
+    def __init__(self, data_dim=64, n_classes=10, hidden_dim=256, T=50, p_uncond=0.2):
+        super().__init__()
+        self.T, self.n_classes, self.null_label, self.p_uncond = T, n_classes, n_classes, p_uncond
+        self.register_buffer("betas", cfg_betas(T))
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def forward(self, x_t, t, labels):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    def loss(self, x0, labels, t=None, noise=None, drop_mask=None):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+
+def guided_sample(model, labels, scale, x_T=None, noise=None):
+    """DDPM ancestral sampling with classifier-free guidance, on the model's own schedule.
+
+    Reads `model.betas` (T = len(model.betas); the model need not have a `T` attribute),
+    `model.null_label` and calls model(x, t, labels). Starting from
+    x = x_T ~ N(0, I) of shape (B, data_dim), for t = T-1 down to 0:
+        eps = classifier_free_guidance(model(x, t, labels), model(x, t, null labels), scale)
+        x = (x - betas[t] / sqrt(1 - alpha_bar[t]) * eps) / sqrt(1 - betas[t])  +  sqrt(betas[t]) * z
+    with z = noise[t] (standard normal, drawn when noise is None) for t > 0 and no noise at t = 0;
+    alpha_bar = cumprod(1 - betas). t is passed to the model as a (B,) int64 tensor.
+
+    Args:
+        model: a ConditionalDenoiser (or anything with betas, null_label and that call).
+        labels: (B,) int64 digits to draw.
+        scale: guidance scale (0: unconditional, 1: conditional, > 1: guided).
+        x_T: optional (B, data_dim) start; data_dim is model.input.in_features when drawn.
+        noise: optional (T, B, data_dim); noise[t] is the z of step t (noise[0] is not used).
+    Returns:
+        (B, data_dim) samples (not clamped), without gradients. (The tests clamp them to [-1, 1]
+        before the provided digit classifier reads them.)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+# ---- a pre-trained CLIP (opt-in, needs a network) ----------------------------------------------
+
+def digits_to_pil(images):
+    """Digits (N, 64) or (N, 1, 8, 8) in [0, 1] -> a list of 8x8 RGB PIL images (provided):
+    pixel = round(255 * value), grey copied to the three channels."""
+    from PIL import Image
+
+    pixels = (images.reshape(len(images), 8, 8).clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    return [Image.fromarray(p, mode="L").convert("RGB") for p in pixels]
+
+
+def open_clip_embeddings(images, texts, model_name="ViT-B-32", pretrained="laion2b_s34b_b79k", open_clip=None):
+    """Image and text embeddings from a pre-trained open_clip model, ready for RetrievalIndex.
+
+    Opt-in: needs `pip install open_clip_torch` and a network the first time (the weights are
+    downloaded). The tests pass a small local stand-in as `open_clip` with the same API.
+
+        model, _, preprocess = open_clip.create_model_and_transforms(model_name, pretrained=pretrained)
+        tokenizer = open_clip.get_tokenizer(model_name)
+    then, with model.eval() and without gradients:
+        image_emb = model.encode_image(torch.stack([preprocess(im) for im in digits_to_pil(images)]))
+        text_emb  = model.encode_text(tokenizer(texts))
+    and each L2-normalised (rows of norm 1).
+
+    Args:
+        images: (N, 64) digits in [0, 1]; texts: a list of M strings.
+        open_clip: the open_clip module (imported when None).
+    Returns:
+        (image_emb (N, D), text_emb (M, D)): search with RetrievalIndex(image_emb).search(text_emb, k).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
