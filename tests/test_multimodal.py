@@ -71,7 +71,8 @@ def test_tiny_clip_shapes_norms_and_initial_scale(worker):
     images, tokens = torch.rand(9, 64), some_tokens(9)
     r = worker.probe("multimodal.tiny_clip_outputs", config=CLIP_CONFIG, images=images, tokens=tokens)
     image_emb, text_emb, logit_scale = r["forward"]
-    assert image_emb.shape == (9, 16) and text_emb.shape == (9, 16)
+    assert image_emb.shape == (9, 16) and text_emb.shape == (9, 16), \
+        f"both embeddings are (B, embed_dim) = (9, 16): got {tuple(image_emb.shape)} and {tuple(text_emb.shape)}"
     expect_close(image_emb.norm(dim=-1), torch.ones(9), hint="image embeddings are L2-normalised")
     expect_close(text_emb.norm(dim=-1), torch.ones(9), hint="text embeddings are L2-normalised")
     expect_close(r["initial_logit_scale"], torch.tensor(math.log(1 / 0.07)),
@@ -139,7 +140,7 @@ def test_recall_at_k_on_hand_built_cases(worker):
 def test_caption_decoder_shapes_loss_and_captions(worker):
     images, tokens = torch.rand(4, 64), some_tokens(4)
     r = worker.probe("multimodal.caption_decoder_outputs", config=DECODER_CONFIG, images=images, tokens=tokens)
-    assert r["logits"].shape == (4, 8, 34)
+    assert r["logits"].shape == (4, 8, 34), f"logits are (B, L, vocab_size) = (4, 8, 34): got {tuple(r['logits'].shape)}"
     assert r["loss"].shape == () and 1.5 < r["loss"] < 6, (
         f"loss {float(r['loss']):.2f}: an untrained decoder's cross-entropy is near ln 34 = 3.5")
     assert r["caption"].shape == (4, 8) and (r["caption"][:, 0] == 1).all(), "captions start with <bos> = 1"
@@ -171,9 +172,10 @@ def test_conditional_denoiser_loss_with_given_draws(worker):
     t, noise, drop = torch.randint(0, 25, (B,)), torch.randn(B, 64), torch.tensor([True, False] * 3)
     r = worker.probe("multimodal.denoiser_outputs", config=DENOISER_CONFIG, x0=x0, labels=labels, t=t,
                      noise=noise, drop_mask=drop)
-    assert r["null_label"] == 10 and r["T"] == 25
+    assert r["null_label"] == 10 and r["T"] == 25, \
+        f"null_label is n_classes (10) and T the number of steps (25): got {r['null_label']}, {r['T']}"
     expect_close(r["betas"], torch.linspace(1e-4 * 40, 0.02 * 40, 25), hint="betas = cfg_betas(T)")
-    assert r["forward"].shape == (B, 64)
+    assert r["forward"].shape == (B, 64), f"the predicted noise has the input's shape (B, 64): got {tuple(r['forward'].shape)}"
     # the judge replays the loss through the student's own forward at x_t for the given t and noise
     alpha_bar = torch.cumprod(1 - r["betas"], 0)[t].unsqueeze(1)
     x_t = torch.sqrt(alpha_bar) * x0 + torch.sqrt(1 - alpha_bar) * noise

@@ -126,7 +126,8 @@ def test_tiny_clip_architecture_and_normalised_outputs(worker):
         f"{r['n_params']} parameters; the documented architecture has {sum(p.numel() for p in model.parameters())}")
     assert r["state_keys"] == sorted(model.state_dict()), f"weights named {r['state_keys']}, documented {sorted(model.state_dict())}"
     image_emb, text_emb, _ = r["forward"]
-    assert image_emb.shape == (B, config["embed_dim"]) and text_emb.shape == (B, config["embed_dim"])
+    assert image_emb.shape == (B, config["embed_dim"]) and text_emb.shape == (B, config["embed_dim"]), \
+        f"both embeddings are (B, embed_dim): got {tuple(image_emb.shape)} and {tuple(text_emb.shape)}"
     expect_close(image_emb.norm(dim=-1), torch.ones(B), hint="encode_image returns L2-normalised rows")
     expect_close(text_emb.norm(dim=-1), torch.ones(B), hint="encode_text returns L2-normalised rows")
     expect_close(r["initial_logit_scale"], torch.tensor(math.log(1 / 0.07)),
@@ -215,7 +216,8 @@ def test_retrieval_search_with_a_single_query(worker):
     assert r["scores"].shape == (k,) and r["indices"].shape == (k,), "a (D,) query gives (k,) scores and indices"
     expected_scores, expected_indices = brute_force(items, query[None])[0].topk(k)
     expect_close(r["scores"], expected_scores.float(), hint="cosine similarities, best first")
-    assert torch.equal(r["indices"], expected_indices)
+    assert torch.equal(r["indices"], expected_indices), \
+        f"indices {r['indices'].tolist()}, expected {expected_indices.tolist()}: sorted by score, highest first"
 
 
 def test_recall_at_k_on_hand_built_cases(worker):
