@@ -24,13 +24,41 @@ def _ungraded(r: Results) -> str:
     return f"Not graded in this run: {' and '.join(parts)}." if parts else ""
 
 
+def _not_attempted(r: Results):
+    """{unit: {function: number of tests}} for units where every test stopped at NotImplementedError:
+    a starter's unit, reported as one line per function instead of one block per test."""
+    import re
+    units = {}
+    for t in r.tests:
+        units.setdefault(t.unit, []).append(t)
+    out = {}
+    for unit, tests in units.items():
+        if all(t.status != "passed" and t.error_type == "NotImplementedError" for t in tests):
+            counts = {}
+            for t in tests:
+                m = re.search(r"genlab\.([\w.]+) raised NotImplementedError", t.output)
+                name = m.group(1) if m else "(a function)"
+                counts[name] = counts.get(name, 0) + 1
+            out[unit] = counts
+    return out
+
+
+def _collapsed_lines(unit, counts):
+    yield f"- [{unit}] not attempted yet: every test stops at NotImplementedError in"
+    for name, n in counts.items():
+        yield f"    genlab.{name}  ({n} test{'s' if n != 1 else ''})"
+
+
 def text(r: Results) -> str:
     lines = [f"genlab grade: {_pts(r.score)} / {_pts(r.max_score)} points  ({r.submission})", ""]
     for unit, (s, m, p, n) in r.unit_scores().items():
         lines.append(f"  {unit:<14} {_pts(s):>6} / {_pts(m):<6} {p}/{n} tests passed")
-    failed = [t for t in r.tests if t.status != "passed"]
-    if failed:
+    skipped = _not_attempted(r)
+    failed = [t for t in r.tests if t.status != "passed" and t.unit not in skipped]
+    if failed or skipped:
         lines += ["", "What to fix:"]
+        for unit, counts in skipped.items():
+            lines += ["", *_collapsed_lines(unit, counts)]
         for t in failed:
             where = "hidden" if t.hidden else "public"
             lines.append(f"\n- [{t.unit}, {where}] {_short(t.name)}: {t.status}")
@@ -67,7 +95,10 @@ def markdown(r: Results) -> str:
     out += [f"- [{'x' if p.passed else ' '}] Project {p.id}: {p.name}" for p in r.projects if p.graded]
     if _ungraded(r):
         out += ["", _ungraded(r)]
-    failed = [t for t in r.tests if t.status != "passed"]
+    skipped = _not_attempted(r)
+    failed = [t for t in r.tests if t.status != "passed" and t.unit not in skipped]
+    for unit, counts in skipped.items():
+        out += ["", *_collapsed_lines(unit, counts)]
     if failed:
         out += ["", f"<details><summary>{len(failed)} test(s) to fix</summary>", ""]
         for t in failed:

@@ -84,3 +84,20 @@ def test_a_units_run_lists_only_what_it_graded_and_one_line_for_the_rest():
         assert graded and all(item in text for item in graded)
         assert not any(item in text for item in ungraded), text
         assert f"Not graded in this run: {len(ungraded)} checklist items and" in text
+
+
+def test_a_unit_not_attempted_is_one_line_per_function_not_a_block_per_test():
+    from autograder import reports
+    from autograder.results import ChecklistResult, Results, TestResult
+    tests = [TestResult(f"tests/test_vae.py::test_{i}", "vae", "vae-public", "error", 0.0, 1.0,
+                        output=f"genlab.vae.{fn} raised NotImplementedError: \n\nWhere (your code):\n  ...",
+                        error_type="NotImplementedError")
+             for i, fn in enumerate(["gaussian_kl", "gaussian_kl", "VAE.__init__"])]
+    tests.append(TestResult("tests/test_gan.py::test_x", "gan", "gan-public", "failed", 0.0, 1.0,
+                            output="expected 2 got 3", error_type="AssertionError"))
+    r = Results(0.0, 4.0, tests, [ChecklistResult("vae", "VAEs", False, 0.0, 3.0, True)], [])
+    for report in (reports.text(r), reports.markdown(r)):
+        assert "- [vae] not attempted yet" in report
+        assert "genlab.vae.gaussian_kl  (2 tests)" in report and "genlab.vae.VAE.__init__  (1 test)" in report
+        assert "Where (your code)" not in report, "the blocks of a unit not attempted are collapsed"
+        assert "expected 2 got 3" in report, "a unit with real failures keeps them"
