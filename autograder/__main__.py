@@ -35,6 +35,9 @@ def main(argv=None):
     p.add_argument("--shard", default=None, help="grade only shard i/N of the students (needs --seed)")
     p.add_argument("--release", default=None,
                    help="grade with the tests, hidden suites and rubric of this tag or commit (the students' release)")
+    p.add_argument("--deadline", default=None,
+                   help='grade each student at their last commit before this time ("2026-12-01 23:59", UTC unless a zone is given)')
+    p.add_argument("--roster", default=None, help="CSV with folder and extension_hours columns: per-student extensions")
     p.add_argument("--student", default=None,
                    help="regrade only these students (comma-separated folder names) into the gradebook in --out")
     p.add_argument("--jobs", type=int, default=2)

@@ -63,6 +63,52 @@ def find_submission(folder):
     return None
 
 
+# git on a student's repository: no hooks, no fsmonitor, no system or user configuration, any owner.
+GIT = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"]
+
+
+def parse_deadline(text):
+    """An ISO date and time ("2026-12-01 23:59", "2026-12-01T23:59+01:00"); without a zone, UTC."""
+    import datetime
+    when = datetime.datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+def student_deadlines(deadline, roster=None):
+    """{folder: deadline} with each roster row's `extension_hours` added; None without a deadline."""
+    import datetime
+    if deadline is None:
+        return None
+    base = parse_deadline(deadline)
+    extra = {}
+    if roster:
+        with open(roster, newline="") as f:
+            for row in csv.DictReader(f):
+                if (row.get("extension_hours") or "").strip():
+                    extra[row["folder"]] = base + datetime.timedelta(hours=float(row["extension_hours"]))
+    return {"*": base, **extra}
+
+
+def at_deadline(folder, deadline, dest):
+    """Unpack the student's last commit before `deadline` into `dest` (git archive, read only:
+    nothing of theirs runs). Returns the commit, or None when they committed nothing before it."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(dest.parent), "GIT_CONFIG_NOSYSTEM": "1"}
+    git = [*GIT, f"--git-dir={Path(folder) / '.git'}"]
+    found = subprocess.run(git + ["rev-list", "-n", "1", f"--before={deadline.isoformat()}", "HEAD"],
+                           capture_output=True, text=True, env=env)
+    commit = found.stdout.strip()
+    if found.returncode != 0 or not commit:
+        return None
+    archive = subprocess.run(git + ["archive", "--format=tar", commit], capture_output=True, env=env)
+    if archive.returncode != 0:
+        return None
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "--no-same-owner", "-C", str(dest)], input=archive.stdout, check=True)
+    return commit
+
+
 def snapshot(package_parent, dest):
     """Copy `package_parent/genlab` to `dest/genlab`: regular files only, no links, no caches.
     Returns (sha256 fingerprint of what was copied, notes about what was left out)."""
@@ -164,7 +210,7 @@ def run_with_timeout(cmd, timeout, cwd=ROOT):
 
 
 def grade_student(name, folder, out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S,
-                  command=None, grader_root=ROOT):
+                  command=None, grader_root=ROOT, deadline=None):
     """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout."""
     from . import reports
     from .results import Results
@@ -173,6 +219,15 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
     safe = _safe_name(name)
     rec = {"student": name, "file": safe, "status": "", "results": None, "message": "", "notes": [],
            "commit": git_commit(folder), "fingerprint": "", "seconds": 0.0}
+    if deadline is not None:  # the last commit before the (student's) deadline, not the working tree
+        rec["commit"] = at_deadline(folder, deadline, out / "checkouts" / safe) or ""
+        if not rec["commit"]:
+            rec.update(status="no-submission", message=f"no commit before the deadline {deadline.isoformat()}",
+                       seconds=time.perf_counter() - t0)
+            (out / "reports" / f"{safe}.md").write_text(f"# {name}\n\nNo submission: {rec['message']}.\n")
+            return rec
+        rec["notes"].append(f"graded at {rec['commit'][:12]}, the last commit before {deadline.isoformat()}")
+        folder = out / "checkouts" / safe
     parent = find_submission(folder)
     if parent is None:
         rec.update(status="no-submission", message="no genlab/ package (looked in genlab/ and starter/genlab/)")
@@ -308,12 +363,15 @@ def roster_shard(roster_file, shard):
 
 
 def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=False, seed=None,
-              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None, students_only=None, release=None):
+              timeout=DEFAULT_TIMEOUT_S, command=None, shard=None, students_only=None, release=None,
+              deadlines=None):
     """Grade every student folder (or one shard of them); write the gradebook, reports and failures.
 
     `students_only`: regrade just these students into the gradebook already in `out` (their rows
     are replaced, every other row is kept as it was graded, with the batch's seed unless given).
     `release`: grade with the tests, hidden suites, rubric and grader of that tag or commit.
+    `deadlines`: {folder: deadline, "*": the class's} (student_deadlines): each student is graded
+    at their last commit before it; later commits are not graded (late work earns nothing).
     """
     from .results import load_rubric, rubric_units
 
@@ -350,7 +408,7 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     records = list(kept)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command,
-                               grader_root): s
+                               grader_root, deadlines and deadlines.get(s.name, deadlines["*"])): s
                    for s in shard_of(students, shard)}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]
@@ -365,7 +423,7 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
             score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
             print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
     batch = {"jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "shard": shard,
-             "release": release}
+             "release": release, "deadline": deadlines and deadlines["*"].isoformat()}
     return write_gradebook(out, records, rubric, batch, time.perf_counter() - t0)
 
 
@@ -438,7 +496,8 @@ def main(args):
         only = [n.strip() for n in args.student.split(",")] if getattr(args, "student", None) else None
         summary = run_batch(args.submissions, args.out, args.jobs, units, public_only, seed, timeout,
                             shard=getattr(args, "shard", None), students_only=only,
-                            release=getattr(args, "release", None))
+                            release=getattr(args, "release", None),
+                            deadlines=student_deadlines(getattr(args, "deadline", None), getattr(args, "roster", None)))
     except (FileNotFoundError, ValueError) as exc:
         print(f"grade-all: {exc}", file=sys.stderr)
         return 2

@@ -233,7 +233,7 @@ def test_the_cli_exits_3_when_the_grader_failed_and_0_otherwise(tmp_path, monkey
     calls = []
 
     def fake_batch(submissions, out, jobs, units, public_only, seed, timeout, shard=None, students_only=None,
-                   release=None):
+                   release=None, deadlines=None):
         calls.append((jobs, units, public_only, timeout))
         return {"graded": 1, "submissions": 1, "seconds": 0.0, "jobs": jobs, "seed": 1,
                 "grader_failures": [{"student": "x"}] if len(calls) > 1 else []}
@@ -350,6 +350,34 @@ def test_a_regrade_against_a_release_uses_that_releases_grader_and_rubric(tmp_pa
     with pytest.raises(ValueError, match="not a tag or commit"):
         grade_all.run_batch(subs, tmp_path / "out2", jobs=1, units=["vae"], seed=1, command=command,
                             release="no-such-tag")
+
+
+def _commit(repo, text, date):
+    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="s",
+               GIT_AUTHOR_EMAIL="s@x", GIT_COMMITTER_NAME="s", GIT_COMMITTER_EMAIL="s@x")
+    (repo / "genlab").mkdir(parents=True, exist_ok=True)
+    (repo / "genlab" / "vae.py").write_text(text)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", text], check=True, env=env)
+
+
+def test_each_student_is_graded_at_their_last_commit_before_their_deadline(tmp_path):
+    subs = tmp_path / "subs"
+    for name in ("ann", "bo", "cy"):
+        _commit(subs / name, "# on time\n", "2026-11-30T12:00:00+00:00")
+        _commit(subs / name, "# late\n", "2026-12-02T12:00:00+00:00")
+    _commit(subs / "dee", "# only late\n", "2026-12-03T12:00:00+00:00")
+    (tmp_path / "roster.csv").write_text("folder,student_id,extension_hours\nann,1,\nbo,2,48\n")
+    deadlines = grade_all.student_deadlines("2026-12-01 23:59", tmp_path / "roster.csv")
+    grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], seed=1, timeout=60,
+                        command=_canned_command, deadlines=deadlines)
+    graded = lambda name: (tmp_path / "out" / "submissions" / name / "genlab" / "vae.py").read_text()
+    assert graded("ann") == "# on time\n" and graded("cy") == "# on time\n", "later commits are not graded"
+    assert graded("bo") == "# late\n", "bo's 48-hour extension covers the second commit"
+    book = read_gradebook(tmp_path / "out")
+    assert book["dee"]["status"] == "no-submission" and "no commit before the deadline" in book["dee"]["notes"]
+    assert len(book["ann"]["commit"]) == 40 and book["ann"]["commit"] != book["bo"]["commit"]
 
 
 def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
