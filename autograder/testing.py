@@ -65,3 +65,19 @@ def random_mlp_state(*sizes):
         state[f"{2 * i}.weight"] = torch.randn(n_out, n_in) / math.sqrt(n_in)
         state[f"{2 * i}.bias"] = 0.1 * torch.randn(n_out)
     return state
+
+
+def green_list_by_hand(prev_token, vocab_size, gamma, key):
+    """Unit 10's watermark green list, computed from its docstring's hash in plain Python integers:
+    the judge's own computation, independent of any torch arithmetic a student might share."""
+    prime = 2**31 - 1
+    seed = (key * 1000003 + prev_token) % prime
+    scored = []
+    for v in range(vocab_size):
+        first = (seed * 48271 + v + 1) % prime
+        second = (first ** 2 + seed) % prime
+        scored.append(((second ** 2 + v) % prime, v))
+    green = torch.zeros(vocab_size, dtype=torch.bool)
+    for _, v in sorted(scored)[:round(gamma * vocab_size)]:
+        green[v] = True
+    return green

@@ -9,7 +9,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from autograder.testing import expect_close
+from autograder.testing import expect_close, green_list_by_hand
 
 
 # ---- reward model and sequence log-probabilities ------------------------------------------------
@@ -155,21 +155,6 @@ def test_fit_power_law_is_exact_without_noise(worker):
 
 
 # ---- watermarking -------------------------------------------------------------------------------
-
-def green_list_by_hand(prev_token, vocab_size, gamma, key):
-    """The docstring's hash in plain Python integers."""
-    prime = 2**31 - 1
-    seed = (key * 1000003 + prev_token) % prime
-    scored = []
-    for v in range(vocab_size):
-        first = (seed * 48271 + v + 1) % prime
-        second = (first ** 2 + seed) % prime
-        scored.append(((second ** 2 + v) % prime, v))
-    green = torch.zeros(vocab_size, dtype=torch.bool)
-    for _, v in sorted(scored)[:round(gamma * vocab_size)]:
-        green[v] = True
-    return green
-
 
 def test_green_list_equals_the_documented_hash(worker):
     green = worker.call("alignment.green_list", 17, 100, 0.25, 12345)

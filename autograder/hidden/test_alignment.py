@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from autograder.reference import reference
-from autograder.testing import expect_close
+from autograder.testing import expect_close, green_list_by_hand
 
 ref = reference("alignment")
 
@@ -421,21 +421,6 @@ def test_fit_power_law_recovers_the_parameters_from_noisy_data(worker):
 
 
 # ---- watermarking (checklist item: ethics) ------------------------------------------------------
-
-def green_list_by_hand(prev_token, vocab_size, gamma, key):
-    """The docstring's hash in plain Python integers (the judge's own computation)."""
-    prime = 2**31 - 1
-    seed = (key * 1000003 + prev_token) % prime
-    scored = []
-    for v in range(vocab_size):
-        first = (seed * 48271 + v + 1) % prime
-        second = (first ** 2 + seed) % prime
-        scored.append(((second ** 2 + v) % prime, v))
-    green = torch.zeros(vocab_size, dtype=torch.bool)
-    for _, v in sorted(scored)[:round(gamma * vocab_size)]:
-        green[v] = True
-    return green
-
 
 def test_green_list_equals_the_documented_hash_for_fresh_keys_and_tokens(worker):
     for V, gamma in [(64, 0.25), (1000, 0.5), (5003, 0.1)]:
