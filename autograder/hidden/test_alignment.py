@@ -259,6 +259,8 @@ def test_build_rag_prompt_raises_when_the_question_alone_does_not_fit(worker):
     try:
         worker.call("alignment.build_rag_prompt", "a long question " * 5, ["p"], 20)
     except Exception as e:                 # SubmissionError from the sandboxed worker, the error itself in-process
+        if isinstance(e, NotImplementedError) or getattr(e, "kind", None) == "NotImplementedError":
+            raise                          # not written yet: say so, as every other test does
         assert isinstance(e, ValueError) or "ValueError" in str(e), f"raise ValueError, got {type(e).__name__}: {e}"
     else:
         raise AssertionError("a max_chars that cannot hold the question must raise ValueError")
