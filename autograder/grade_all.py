@@ -89,24 +89,37 @@ def student_deadlines(deadline, roster=None):
     return {"*": base, **extra}
 
 
-def at_deadline(folder, deadline, dest):
+def late_days(commit_time, deadline):
+    """Whole days (rounded up) that `commit_time` is past `deadline`; 0 when on time."""
+    import math
+    return max(0, math.ceil((commit_time - deadline).total_seconds() / 86400))
+
+
+def at_deadline(folder, deadline, dest, late=None):
     """Unpack the student's last commit before `deadline` into `dest` (git archive, read only:
-    nothing of theirs runs). Returns the commit, or None when they committed nothing before it."""
+    nothing of theirs runs). With the rubric's late policy "penalty" the last commit before
+    `deadline` + max_days_late is taken instead. Returns (commit, days late), or (None, 0) when
+    they committed nothing in time."""
+    import datetime
+    late = late or {}
+    penalty = late.get("policy") == "penalty"
+    limit = deadline + datetime.timedelta(days=late.get("max_days_late", 0)) if penalty else deadline
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(dest.parent), "GIT_CONFIG_NOSYSTEM": "1"}
     git = [*GIT, f"--git-dir={Path(folder) / '.git'}"]
-    found = subprocess.run(git + ["rev-list", "-n", "1", f"--before={deadline.isoformat()}", "HEAD"],
+    found = subprocess.run(git + ["rev-list", "-n", "1", f"--before={limit.isoformat()}", "HEAD"],
                            capture_output=True, text=True, env=env)
     commit = found.stdout.strip()
     if found.returncode != 0 or not commit:
-        return None
+        return None, 0
+    when = subprocess.run(git + ["log", "-1", "--format=%cI", commit], capture_output=True, text=True, env=env)
     archive = subprocess.run(git + ["archive", "--format=tar", commit], capture_output=True, env=env)
-    if archive.returncode != 0:
-        return None
+    if archive.returncode != 0 or when.returncode != 0:
+        return None, 0
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     subprocess.run(["tar", "-x", "--no-same-owner", "-C", str(dest)], input=archive.stdout, check=True)
-    return commit
+    return commit, late_days(datetime.datetime.fromisoformat(when.stdout.strip()), deadline)
 
 
 def snapshot(package_parent, dest):
@@ -210,7 +223,7 @@ def run_with_timeout(cmd, timeout, cwd=ROOT):
 
 
 def grade_student(name, folder, out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S,
-                  command=None, grader_root=ROOT, deadline=None):
+                  command=None, grader_root=ROOT, deadline=None, late=None):
     """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout."""
     from . import reports
     from .results import Results
@@ -220,13 +233,15 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
     rec = {"student": name, "file": safe, "status": "", "results": None, "message": "", "notes": [],
            "commit": git_commit(folder), "fingerprint": "", "seconds": 0.0}
     if deadline is not None:  # the last commit before the (student's) deadline, not the working tree
-        rec["commit"] = at_deadline(folder, deadline, out / "checkouts" / safe) or ""
+        commit, days_late = at_deadline(folder, deadline, out / "checkouts" / safe, late)
+        rec["commit"], rec["late_days"] = commit or "", days_late
         if not rec["commit"]:
             rec.update(status="no-submission", message=f"no commit before the deadline {deadline.isoformat()}",
                        seconds=time.perf_counter() - t0)
             (out / "reports" / f"{safe}.md").write_text(f"# {name}\n\nNo submission: {rec['message']}.\n")
             return rec
-        rec["notes"].append(f"graded at {rec['commit'][:12]}, the last commit before {deadline.isoformat()}")
+        rec["notes"].append(f"graded at {rec['commit'][:12]}, the last commit before {deadline.isoformat()}"
+                            + (f" + {late['max_days_late']} days late" if (late or {}).get("policy") == "penalty" else ""))
         folder = out / "checkouts" / safe
     parent = find_submission(folder)
     if parent is None:
@@ -254,6 +269,11 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
         (out / "logs").mkdir(exist_ok=True)
         (out / "logs" / f"{safe}.log").write_text(" ".join(map(str, cmd)) + "\n\n" + log)
         return rec
+    if rec.get("late_days"):  # the rubric's late penalty: a share of the points per day, never below 0
+        kept = max(0.0, 1 - late["percent_per_day"] * rec["late_days"] / 100)
+        doc["late"] = {"days": rec["late_days"], "points_before": doc["score"], "kept": kept}
+        doc["score"] = round(doc["score"] * kept, 4)
+        rec["notes"].append(f"{rec['late_days']} day(s) late: {100 * (1 - kept):g}% of the points deducted")
     doc.setdefault("notices", []).extend(rec["notes"])
     doc["student"], doc["commit"], doc["fingerprint"] = name, rec["commit"], rec["fingerprint"]
     json_out.write_text(json.dumps(doc, indent=1) + "\n")
@@ -408,7 +428,8 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     records = list(kept)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command,
-                               grader_root, deadlines and deadlines.get(s.name, deadlines["*"])): s
+                               grader_root, deadlines and deadlines.get(s.name, deadlines["*"]),
+                               rubric.get("late")): s
                    for s in shard_of(students, shard)}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]

@@ -380,6 +380,30 @@ def test_each_student_is_graded_at_their_last_commit_before_their_deadline(tmp_p
     assert len(book["ann"]["commit"]) == 40 and book["ann"]["commit"] != book["bo"]["commit"]
 
 
+def test_the_late_penalty_policy_takes_late_work_and_a_share_of_its_points_per_day(tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    _commit(subs / "ann", "# on time\n", "2026-11-30T12:00:00+00:00")
+    _commit(subs / "bobby", "# on time\n", "2026-11-30T12:00:00+00:00")
+    _commit(subs / "bobby", "# 1.5 days late\n", "2026-12-03T12:00:00+00:00")
+    _commit(subs / "cyrus", "# 2 days late\n", "2026-12-03T23:00:00+00:00")
+    _commit(subs / "cyrus", "# far too late\n", "2026-12-09T12:00:00+00:00")
+    rubric = {**grade_all_rubric(), "late": {"policy": "penalty", "percent_per_day": 10, "max_days_late": 3}}
+    monkeypatch.setattr("autograder.results.load_rubric", lambda *a, **k: rubric)
+    grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], seed=1, timeout=60, command=_canned_command,
+                        deadlines=grade_all.student_deadlines("2026-12-02 00:00"))
+    book = read_gradebook(tmp_path / "out")
+    graded = lambda name: (tmp_path / "out" / "submissions" / name / "genlab" / "vae.py").read_text()
+    assert book["ann"]["total"] == "3.0", "on time: no penalty (the canned grader gives len(name) points)"
+    assert graded("bobby") == "# 1.5 days late\n" and book["bobby"]["total"] == "4.0", "2 days late: 80% of 5"
+    assert graded("cyrus") == "# 2 days late\n", "past max_days_late a commit is not graded"
+    assert book["cyrus"]["total"] == "4.0" and "2 day(s) late: 20% of the points deducted" in book["cyrus"]["notes"]
+
+
+def grade_all_rubric():
+    from autograder.results import load_rubric
+    return load_rubric()
+
+
 def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
     subs = tmp_path / "subs"
     for name in ("ann", "bo"):
