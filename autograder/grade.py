@@ -22,6 +22,11 @@ from .results import load_rubric, rubric_units, score
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = ROOT / "autograder" / "hidden"
 JUDGE_TIMEOUT_S = 1800
+# The judge's pytest loads only the plugins it needs: autoloading every installed pytest plugin
+# (hypothesis, anyio, pytest-benchmark, ... on a typical machine) cost 1.2 s per judge here, and
+# the unraisable-exception plugin's five full garbage collections at exit another 0.5 s.
+JUDGE_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "GENLAB_PROGRESS": "0", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+JUDGE_PLUGINS = ["-p", "pytest_timeout", "-p", "no:unraisableexception"]
 
 
 class GraderError(RuntimeError):
@@ -49,7 +54,7 @@ def run_judge(submission, files, seed=None, first_failure=False, isolation=None,
     with tempfile.TemporaryDirectory(prefix="genlab-judge-") as tmp:
         results_path = Path(tmp) / "outcomes.json"
         # -m "": the judge runs every test of the files, whatever its marks (pyproject deselects slow ones).
-        args = [*map(str, files), "-q", "-p", "no:cacheprovider", "-m", "",
+        args = [*map(str, files), "-q", "-p", "no:cacheprovider", *JUDGE_PLUGINS, "-m", "",
                 "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
                 "--genlab-submission", str(submission), "--genlab-results", str(results_path)]
         if seed is not None:
@@ -63,7 +68,7 @@ def run_judge(submission, files, seed=None, first_failure=False, isolation=None,
         if judge is not None:
             code, output = judge.run(args, JUDGE_TIMEOUT_S)
         else:
-            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", GENLAB_PROGRESS="0")
+            env = dict(os.environ, **JUDGE_ENV)
             try:
                 proc = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
                                       capture_output=True, text=True, timeout=JUDGE_TIMEOUT_S)

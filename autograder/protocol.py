@@ -9,11 +9,12 @@ rebuilds plain tensors and containers and refuses everything else: nothing the w
 run code in the judge. Tensors travel detached, on the CPU, as plain `torch.Tensor`.
 
 Framing: an 8-byte big-endian length, then the payload.
+
+torch is imported inside the functions, not at the top: the judge imports this file before it
+starts the worker, and imports torch only once the worker is starting (the two imports overlap).
 """
 import io
 import struct
-
-import torch
 
 MAX_FRAME_BYTES = 512 * 1024 * 1024
 _HEADER = struct.Struct(">Q")
@@ -27,6 +28,7 @@ class NotData(TypeError):
 
 def to_data(value, _path="result"):
     """Return `value` as plain data, or raise NotData naming where the offending part is."""
+    import torch
     if type(value) in _SCALARS:
         return value
     if isinstance(value, torch.Tensor):
@@ -50,6 +52,7 @@ def to_data(value, _path="result"):
 
 def check_data(value, _path="result"):
     """The judge's own check of what it loaded (belt and braces after weights_only)."""
+    import torch
     if type(value) in _SCALARS or type(value) is torch.Tensor:
         return value
     if type(value) in (list, tuple):
@@ -64,12 +67,14 @@ def check_data(value, _path="result"):
 
 
 def dumps(obj) -> bytes:
+    import torch
     buf = io.BytesIO()
     torch.save(obj, buf)
     return buf.getvalue()
 
 
 def loads(payload: bytes):
+    import torch
     return torch.load(io.BytesIO(payload), weights_only=True, map_location="cpu")
 
 

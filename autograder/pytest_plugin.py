@@ -14,9 +14,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-import torch
 
-from .worker import LocalWorker, SandboxWorker, SubmissionError, SubmissionTimeout
+from .worker import LocalWorker, SandboxWorker, SubmissionError, SubmissionTimeout, sandbox_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE_DIRS = [ROOT / "tests" / "probes", ROOT / "autograder" / "hidden" / "probes"]
@@ -43,9 +42,6 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    # Small models on few cores: one thread was ~5x faster than the default for a small MLP (and
-    # the in-process LocalWorker runs training probes in this process).
-    torch.set_num_threads(1)
     seed = config.getoption("--genlab-seed", default=None)
     config._genlab_seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     config._genlab_results = {}
@@ -61,16 +57,34 @@ def pytest_runtest_setup(item):
     # Fresh inputs every run, reproducible per test from the session seed.
     seed = zlib.crc32(f"{item.config._genlab_seed}:{item.nodeid}".encode())
     random.seed(seed)
+    import torch
     torch.manual_seed(seed)
+
+
+def pytest_sessionstart(session):
+    """The judge starts its sandboxed worker first, then imports torch: the worker's start-up (an
+    interpreter importing torch, ~1.5 s) runs on the other core while this process imports torch,
+    loads what torch.testing.assert_close imports on first use (~1 s) and collects the tests. This
+    file imports torch only here for that reason."""
+    config = session.config
+    submission = config.getoption("--genlab-submission", default=None)
+    if submission:
+        config._genlab_worker = sandbox_worker(submission, PROBE_DIRS, config.getoption("--genlab-isolation"))
+    import torch
+    # Small models on few cores: one thread was ~5x faster than the default for a small MLP (and
+    # the in-process LocalWorker runs training probes in this process).
+    torch.set_num_threads(1)
+    if submission:
+        torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
 
 
 @pytest.fixture(scope="session")
 def worker(request):
-    submission = request.config.getoption("--genlab-submission")
-    if submission:
-        w = SandboxWorker(submission, PROBE_DIRS, isolation=request.config.getoption("--genlab-isolation"))
-    else:
-        w = LocalWorker(implementation_dir(), PROBE_DIRS)
+    w = getattr(request.config, "_genlab_worker", None)
+    if w is not None:
+        yield w  # the judge's SandboxWorker, closed in pytest_sessionfinish
+        return
+    w = LocalWorker(implementation_dir(), PROBE_DIRS)
     request.config._genlab_worker = w
     yield w
     w.close()
@@ -123,10 +137,18 @@ def _feedback(item, excinfo, report):
 
 
 def pytest_sessionfinish(session):
+    w = getattr(session.config, "_genlab_worker", None)
+    try:
+        _write_results(session, w)
+    finally:
+        if isinstance(w, SandboxWorker):
+            w.close()
+
+
+def _write_results(session, w):
     path = session.config.getoption("--genlab-results", default=None)
     if not path:
         return
-    w = getattr(session.config, "_genlab_worker", None)
     doc = {
         "seed": session.config._genlab_seed,
         "isolation": w.isolation if w is not None else "not started",

@@ -71,6 +71,24 @@ class WorkerStartError(RuntimeError):
     """The worker could not start before any student code ran: the grader's fault, not the student's."""
 
 
+PRESTARTED = None  # a blank SandboxWorker the warm judge started before this grading arrived
+
+
+def sandbox_worker(submission_dir, probe_dirs, isolation=None):
+    """The judge's SandboxWorker for `submission_dir`, started (not yet ready): the warm judge's
+    pre-started one when it fits, else a new one."""
+    global PRESTARTED
+    w, PRESTARTED = PRESTARTED, None
+    if w is not None and w.fits(probe_dirs, isolation):
+        w.adopt(submission_dir)
+        return w
+    if w is not None:
+        w.close()
+    w = SandboxWorker(submission_dir, probe_dirs, isolation)
+    w.start()
+    return w
+
+
 def _split(target):
     if "." not in target:
         raise ValueError(f"target {target!r} should look like 'module.function'")
@@ -143,33 +161,36 @@ def _not_submitted(folder, names):
 
 
 class SandboxWorker:
-    """Student code in an isolated subprocess; restarted on demand after it dies."""
+    """Student code in an isolated subprocess; restarted on demand after it dies.
+
+    `submission_dir=None` stages everything but the submission and can start at once (the warm
+    judge starts one before its grading arrives); `adopt(submission_dir)` then copies the
+    submission in, before the first request imports any of it."""
 
     def __init__(self, submission_dir, probe_dirs, isolation=None):
-        self.submission_dir = Path(submission_dir).resolve()
         self.probe_dirs = [Path(p).resolve() for p in probe_dirs if Path(p).is_dir()]
         self.isolation_mode = isolation or sandbox.best_available()
         self.proc = None
+        self.ready = False
         self.imported = set()
         self.broken = {}  # module -> SubmissionError raised at its import, replayed without rerunning it
         self.starts = 0
         self.startup_seconds = 0.0
         self._root = Path(tempfile.mkdtemp(prefix="genlab-worker-"))
         self._stage()
+        self.submission_dir = None
+        if submission_dir is not None:
+            self.adopt(submission_dir)
 
     @property
     def isolation(self):
         return sandbox.describe(self.isolation_mode)
 
     def _stage(self):
-        """Copy what the worker may see into one folder: the submission, the probes, the worker."""
+        """Copy what the worker may see into one folder: the probes and the worker; the
+        submission's folder stays empty until adopt()."""
         staged = self._root / "ro"
-        sub = staged / "submission" / "genlab"
-        src = self.submission_dir / "genlab"
-        if src.is_dir():
-            shutil.copytree(src, sub, ignore=_not_submitted)
-        else:
-            sub.mkdir(parents=True)  # no package: every import fails with a clear message
+        (staged / "submission").mkdir(parents=True)
         for i, d in enumerate(self.probe_dirs):
             shutil.copytree(d, staged / "probes" / str(i), ignore=shutil.ignore_patterns("__pycache__"))
         grader = staged / "grader"
@@ -177,13 +198,44 @@ class SandboxWorker:
         here = Path(__file__).parent
         for name in ("worker_main.py", "protocol.py", "probe_loader.py"):
             shutil.copy2(here / name, grader / name)
-        os.chmod(self._root, 0o755)
-        for path in staged.rglob("*"):
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
         self.staged = staged
+        self._open_to_worker(self._root)
 
-    def _start(self):
-        t0 = time.perf_counter()
+    def adopt(self, submission_dir):
+        """Copy the submission's genlab/ in (a running worker sees it through its read-only view)."""
+        if self.submission_dir is not None:
+            raise RuntimeError("this worker already holds a submission")
+        self.submission_dir = Path(submission_dir).resolve()
+        sub = self.staged / "submission" / "genlab"
+        src = self.submission_dir / "genlab"
+        if src.is_dir():
+            shutil.copytree(src, sub, ignore=_not_submitted)
+        else:
+            sub.mkdir()  # no package: every import fails with a clear message
+        self._open_to_worker(sub)
+
+    def fits(self, probe_dirs, isolation=None):
+        """Whether this (blank) worker is the one SandboxWorker(?, probe_dirs, isolation) would be."""
+        return (self.submission_dir is None and self.proc is not None and self.proc.poll() is None
+                and self.probe_dirs == [Path(p).resolve() for p in probe_dirs if Path(p).is_dir()]
+                and self.isolation_mode == (isolation or sandbox.best_available()))
+
+    @staticmethod
+    def _open_to_worker(top):
+        """Readable (not writable) by the worker's unprivileged user."""
+        os.chmod(top, 0o755)
+        for path in Path(top).rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+
+    def start(self):
+        """Start the worker process now and return at once: it imports torch (about 1.5 s) while
+        the judge collects its tests. The first request waits for it to be ready."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._kill()
+            self._spawn()
+
+    def _spawn(self):
+        self._t_spawn = time.perf_counter()
         workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self._root))
         os.chmod(workdir, 0o777)
         probe_args = [str(self.staged / "probes" / str(i)) for i in range(len(self.probe_dirs))]
@@ -195,14 +247,18 @@ class SandboxWorker:
         self.workdir = workdir
         self.stderr = _Tail(self.proc.stderr)
         self.imported = set()
+        self.ready = False
         self.starts += 1
+
+    def _await_ready(self):
         try:
             reply = self._receive("worker start", STARTUP_TIMEOUT_S)
         except SubmissionError as exc:
             raise WorkerStartError(f"the worker failed to start ({self.isolation_mode}): {exc.message}") from None
         if not reply.get("ok"):
             raise WorkerStartError(f"the worker failed to start: {reply}")
-        self.startup_seconds += time.perf_counter() - t0
+        self.ready = True
+        self.startup_seconds += time.perf_counter() - self._t_spawn
 
     def _kill(self):
         if self.proc is None:
@@ -261,9 +317,9 @@ class SandboxWorker:
             raise SubmissionError(target, "", f"returned something that is not plain data ({exc})")
 
     def _request(self, message, target, timeout):
-        if self.proc is None or self.proc.poll() is not None:
-            self._kill()
-            self._start()
+        self.start()
+        if not self.ready:
+            self._await_ready()
         try:
             protocol.write_frame(self.proc.stdin, protocol.dumps(message))
         except (BrokenPipeError, OSError):

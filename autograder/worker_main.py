@@ -80,6 +80,9 @@ def student_function(exc):
 
 
 def import_student(module):
+    # The submission may have been copied in after this process started (a worker started ahead
+    # of its grading): forget any cached listing of its folder.
+    importlib.invalidate_caches()
     return importlib.import_module(f"genlab.{module}")
 
 
