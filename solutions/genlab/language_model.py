@@ -19,7 +19,7 @@ Conventions used throughout:
   generator. No test depends on the order or the number of random draws you make; tests compare
   distributions, or outputs of your own code under the same generator.
 
-Project 3 (graded): the judge trains YOUR GPT (d_model 64, 4 heads, 2 layers, block 64) with your
+Project 3 (graded): the judge trains YOUR GPT (d_model 64, 4 heads, 2 layers, block 32) with your
 loss for 400 Adam steps (lr 3e-3, batches of 32 random windows of the pydoc train split, its own
 loop), then measures the loss on validation windows, compares it with the add-k bigram on the same
 split, and samples with your `generate` at temperature 0.7 / top-p 0.9 and at temperature 1.5.
