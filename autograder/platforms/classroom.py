@@ -16,7 +16,6 @@ JavaScript, and `Points 86.66666666666667/100` is what fractions would give.
 import base64
 import json
 import math
-from pathlib import Path
 
 RUNNER = "genlab"            # the reporter reads GENLAB_RESULTS (ids are letters and digits only)
 MESSAGE_CHARS = 1000

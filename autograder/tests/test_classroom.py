@@ -7,14 +7,13 @@ The reporter itself (classroom-resources/autograding-grading-reporter, JavaScrip
 `reporter_points` does what it does with the result (decode GENLAB_RESULTS, add the tests' scores,
 write `Points X/Y`).
 """
-import argparse
 import base64
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,11 @@ import yaml
 
 from autograder.__main__ import main as cli
 from autograder.platforms import classroom
+
+_spec = importlib.util.spec_from_file_location("_actions_runner", Path(__file__).with_name("actions_runner.py"))
+_actions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_actions)
+Runner = _actions.Runner  # a local stand-in for GitHub's runner (autograder/tests/actions_runner.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSROOM_YML = ROOT / "autograder" / "platforms" / "classroom.yml"
@@ -120,27 +124,6 @@ def release(tmp_path_factory):
     return build_release(tmp_path_factory.mktemp("release") / "release")
 
 
-def _expression(value, ctx):
-    """The expression forms classroom.yml uses, evaluated as GitHub would for this local run."""
-    inner = value.strip()[3:-2].strip() if value.strip().startswith("${{") else value.strip()
-    m = re.fullmatch(r"vars\.\w+(?: \|\| '([^']*)')?", inner)
-    if m:
-        return m.group(1) or ""
-    if inner.startswith("secrets[") or inner.startswith("startsWith(secrets["):
-        return "true" if ctx["secret"] and "!=" in inner else "false"   # a token, not an SSH key
-    if inner == "github.token":
-        return ""
-    e = inner.replace("!cancelled()", "True")
-    e = re.sub(r"steps\.(\w+)\.outputs\.(\w+)", lambda m: repr(ctx["outputs"].get(m[1], {}).get(m[2], "")), e)
-    e = re.sub(r"env\.(\w+)", lambda m: repr(ctx["env"].get(m[1], "")), e)
-    e = e.replace("&&", " and ").replace("||", " or ")
-    return eval(e, {"__builtins__": {}}, {"True": True})  # noqa: S307 (our own workflow file)
-
-
-def _substitute(text, ctx):
-    return re.sub(r"\$\{\{(.*?)\}\}", lambda m: str(_expression("${{" + m.group(1) + "}}", ctx)), text)
-
-
 def run_push(tmp_path, release, genlab_files):
     """classroom.yml's steps, in order, on a push of `genlab_files` ({name: text}) to a student
     repository made from the release, with the hidden suites "fetched" (the checkout action is
@@ -157,57 +140,31 @@ def run_push(tmp_path, release, genlab_files):
     for name, text in genlab_files.items():
         (repo / "starter" / "genlab" / name).write_text(text)
     git("commit", "-qam", "my work", "--allow-empty")
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    (shim / "sudo").write_text('#!/bin/sh\n[ "$1" = --non-interactive ] && shift\n'
-                               'exec env -i PATH="$PATH" HOME="$HOME" GENLAB_CALL_TIMEOUT=10 "$@" --units vae\n')
-    (shim / "sudo").chmod(0o755)
-    runner_temp, gh = tmp_path / "runner-temp", tmp_path / "gh"
-    runner_temp.mkdir()
-    gh.mkdir()
-    (gh / "event.json").write_text(json.dumps({"ref": "refs/heads/main", "after": "1" * 40,
-                                               "repository": {"full_name": "course-org/genlab-alice",
-                                                              "default_branch": "main"}}))
-    (gh / "summary.md").write_text("")
+    event = {"ref": "refs/heads/main", "after": "1" * 40,
+             "repository": {"full_name": "course-org/genlab-alice", "default_branch": "main"}}
     doc = yaml.safe_load(CLASSROOM_YML.read_text())
-    ctx = {"outputs": {}, "env": {}, "secret": True}
-    ctx["env"] = {k: str(_substitute(str(v), ctx)) for k, v in doc["env"].items()}
-    ctx["env"]["GENLAB_HIDDEN_REPO"] = "course-org/genlab-instructor"     # the variable, as an instructor sets it
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GENLAB_", "RUNNER_"))}
-    base_env.update(ctx["env"], PATH=f"{shim}:{Path(sys.executable).parent}:{os.environ['PATH']}",
-                    GITHUB_ACTIONS="true", GITHUB_EVENT_NAME="push", GITHUB_EVENT_PATH=str(gh / "event.json"),
-                    GITHUB_STEP_SUMMARY=str(gh / "summary.md"), GITHUB_WORKSPACE=str(repo), GITHUB_REF_NAME="main",
-                    GITHUB_REPOSITORY="course-org/genlab-alice", RUNNER_TEMP=str(runner_temp))
-    ran, logs, reporter_env = [], [], None
+    runner = Runner(tmp_path, repo, doc["env"], event, "push", secret=True, GITHUB_REF_NAME="main",
+                    vars={"GENLAB_HIDDEN_REPO": "course-org/genlab-instructor"})  # the variable, as an instructor sets it
+    logs, reporter_env = [], None
     for step in doc["jobs"]["run-autograding-tests"]["steps"]:
-        if "if" in step and not _expression(str(step["if"]), ctx):
+        if not runner.wanted(step):
             continue
-        step_env = {k: str(_substitute(str(v), ctx)) for k, v in step.get("env", {}).items()}
         if step.get("uses", "").startswith("actions/checkout") and step.get("with", {}).get("path") == ".genlab-instructor":
             for rel in ("autograder/hidden", "solutions/genlab"):
                 shutil.copytree(ROOT / rel, repo / ".genlab-instructor" / rel, ignore=shutil.ignore_patterns("__pycache__"))
-            ran.append("fetch")
+            runner.ran.append("fetch")
             continue
         if step.get("uses", "").startswith("classroom-resources/autograding-grading-reporter"):
-            reporter_env = step_env
-            ran.append("reporter")
+            reporter_env = runner.step_env(step)
+            runner.ran.append("reporter")
             continue
         if "run" not in step or re.search(r"pip install|apt-get", step["run"]):
             continue
-        out = gh / f"output-{len(ran)}"
-        out.write_text("")
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=repo,
-                              env=dict(base_env, GITHUB_OUTPUT=str(out), **step_env), capture_output=True, text=True,
-                              timeout=900)
-        assert proc.returncode == 0, f"{step['name']}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        logs.append(proc.stdout + proc.stderr)
-        ran.append(step.get("id") or step["name"])
-        if step.get("id"):
-            ctx["outputs"][step["id"]] = dict(line.split("=", 1) for line in out.read_text().splitlines() if "=" in line)
-    results = json.loads((runner_temp / "genlab-ci" / "results.json").read_text())
-    shown = "\n".join(logs) + (gh / "summary.md").read_text() + json.dumps(ctx["outputs"])
-    return {"ran": ran, "results": results, "points": reporter_points(reporter_env["GENLAB_RESULTS"]),
-            "shown": shown, "summary": (gh / "summary.md").read_text()}
+        logs.append(runner.run(step))
+    results = json.loads((runner.temp / "genlab-ci" / "results.json").read_text())
+    shown = "\n".join(logs) + runner.summary + json.dumps(runner.ctx["outputs"])
+    return {"ran": runner.ran, "results": results, "points": reporter_points(reporter_env["GENLAB_RESULTS"]),
+            "shown": shown, "summary": runner.summary}
 
 
 def _solution_files():

@@ -9,12 +9,12 @@ source build downloads the binary, which fails offline.) Without it the lint tes
 laptop and fails in CI (CI=true).
 """
 import argparse
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,11 @@ import yaml
 
 from autograder import __main__ as cli_module
 from autograder import ci
+
+_spec = importlib.util.spec_from_file_location("_actions_runner", Path(__file__).with_name("actions_runner.py"))
+_actions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_actions)
+Runner = _actions.Runner  # a local stand-in for GitHub's runner (autograder/tests/actions_runner.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSROOM_YML = ROOT / "autograder" / "platforms" / "classroom.yml"   # released as .github/workflows/classroom.yml
@@ -220,27 +225,6 @@ def test_the_instructor_ci_runs_everything_the_issue_lists():
 
 # ---- the student workflow, run here ----------------------------------------------------------------
 
-def _expression(value, ctx):
-    """The few expression forms grade.yml uses, evaluated as GitHub would for this local run."""
-    inner = value.strip()[3:-2].strip() if value.strip().startswith("${{") else value.strip()
-    m = re.fullmatch(r"vars\.\w+(?: \|\| '([^']*)')?", inner)
-    if m:
-        return m.group(1) or ""
-    if "secrets[" in inner:
-        return "false"  # the secret is not stored in this run
-    if inner == "github.token":
-        return ""
-    e = inner.replace("!cancelled()", "True")
-    e = re.sub(r"steps\.(\w+)\.outputs\.(\w+)", lambda m: repr(ctx["outputs"].get(m[1], {}).get(m[2], "")), e)
-    e = re.sub(r"env\.(\w+)", lambda m: repr(ctx["env"].get(m[1], "")), e)
-    e = e.replace("github.event_name", repr(ctx["event_name"])).replace("&&", " and ").replace("||", " or ")
-    return eval(e, {"__builtins__": {}}, {"True": True})  # noqa: S307 (our own workflow file)
-
-
-def _substitute(text, ctx):
-    return re.sub(r"\$\{\{(.*?)\}\}", lambda m: str(_expression("${{" + m.group(1) + "}}", ctx)), text)
-
-
 @pytest.mark.slow
 def test_the_student_workflow_grades_a_tampered_pull_request_end_to_end(tmp_path):
     """The run steps of grade.yml, in order, in a student repository made from the release: the
@@ -265,53 +249,25 @@ def test_the_student_workflow_grades_a_tampered_pull_request_end_to_end(tmp_path
     (repo / "tests" / "test_vae.py").write_text("def test_trivial():\n    assert True\n")
     git("commit", "-qam", "VAE done")
 
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    (shim / "sudo").write_text('#!/bin/sh\n[ "$1" = --non-interactive ] && shift\n'
-                               'exec env -i PATH="$PATH" HOME="$HOME" GENLAB_CALL_TIMEOUT=10 "$@" --units vae\n')
-    (shim / "sudo").chmod(0o755)
-    runner_temp, gh = tmp_path / "runner-temp", tmp_path / "gh"
-    runner_temp.mkdir()
-    gh.mkdir()
     event = {"number": 3, "pull_request": {"number": 3, "base": {"sha": base}}}
-    (gh / "event.json").write_text(json.dumps(event))
-    (gh / "summary.md").write_text("")
-    doc = load(GRADE_YML)
-    ctx = {"outputs": {}, "env": {}, "event_name": "pull_request"}
-    ctx["env"] = {k: str(_substitute(str(v), ctx)) for k, v in doc["env"].items()}
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GENLAB_", "RUNNER_"))}
-    base_env.update(ctx["env"], PATH=f"{shim}:{Path(sys.executable).parent}:{os.environ['PATH']}",
-                    GITHUB_ACTIONS="true", GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(gh / "event.json"),
-                    GITHUB_STEP_SUMMARY=str(gh / "summary.md"), GITHUB_WORKSPACE=str(repo),
-                    GITHUB_REPOSITORY="course-org/genlab-alice", RUNNER_TEMP=str(runner_temp))
-    ran = []
-    for step in doc["jobs"]["grade"]["steps"]:
+    runner = Runner(tmp_path, repo, load(GRADE_YML)["env"], event, "pull_request")
+    for step in load(GRADE_YML)["jobs"]["grade"]["steps"]:
         if "run" not in step or re.search(r"pip install|apt-get", step["run"]):
             continue
-        if "if" in step and not _expression(str(step["if"]), ctx):
-            continue
-        out = gh / f"output-{len(ran)}"
-        out.write_text("")
-        env = dict(base_env, GITHUB_OUTPUT=str(out))
-        env.update({k: str(_substitute(str(v), ctx)) for k, v in step.get("env", {}).items()})
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True,
-                              timeout=600)
-        assert proc.returncode == 0, f"{step['name']}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        ran.append(step.get("id") or step["name"])
-        if step.get("id"):
-            ctx["outputs"][step["id"]] = dict(line.split("=", 1) for line in out.read_text().splitlines() if "=" in line)
+        if runner.wanted(step):
+            runner.run(step, timeout=600)
+    ran, outputs, runner_temp, summary = runner.ran, runner.ctx["outputs"], runner.temp, runner.summary
 
     assert ran[:4] == ["tamper", "hidden", "grade", "report"]
-    assert ctx["outputs"]["tamper"]["tampered"] == "true"
-    assert ctx["outputs"]["hidden"]["fetch"] == "false"
+    assert outputs["tamper"]["tampered"] == "true"
+    assert outputs["hidden"]["fetch"] == "false"
     assert (repo / "tests" / "test_vae.py").read_bytes() == (release / "tests" / "test_vae.py").read_bytes()
     results = json.loads((runner_temp / "genlab-ci" / "results.json").read_text())
     assert results["units"] == ["vae"] and results["score"] == results["max_score"] > 0
     assert results["isolation"].startswith(("bwrap", "user", "process"))
-    summary = (gh / "summary.md").read_text()
     assert summary.startswith(ci.COMMENT_MARKER + "\n## genlab grade: 25 / 25 (100%)")
     assert "`tests/test_vae.py`: changed (restored)" in summary
     assert "Hidden suites not fetched: the secret `GENLAB_HIDDEN_KEY`" in summary
-    assert ctx["outputs"]["report"]["graded"] == "true"
+    assert outputs["report"]["graded"] == "true"
     assert "Pull-request comment (one, updated in place)" in ran   # no token here: it warns and exits 0
     assert "Passing score (off unless GENLAB_PASSING_SCORE is set)" not in ran
