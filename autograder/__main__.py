@@ -78,7 +78,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--public-only", action="store_true")
 
-    # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci.py) ----
+    # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci/) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
 

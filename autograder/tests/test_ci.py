@@ -206,7 +206,7 @@ def test_the_release_ships_the_grading_workflow_under_its_manifest(release):
         (ROOT / ".github" / "workflows" / "grade.yml").read_bytes()
     assert ".github/workflows/grade.yml" in manifest["files"]
     assert not (release / ".github" / "workflows" / "ci.yml").exists(), "the instructor CI is not for students"
-    assert (release / "autograder" / "ci.py").is_file()
+    assert (release / "autograder" / "ci" / "__init__.py").is_file()
     assert not (release / "autograder" / "hidden").exists() and not (release / "autograder" / "tests").exists()
 
 
@@ -497,7 +497,7 @@ def test_a_grader_error_exits_3_and_leaves_the_reason(gh, tmp_path):
 
 
 def test_no_notebooks_is_not_an_error(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(ci, "ROOT", tmp_path)
+    monkeypatch.setattr(ci.notebooks, "ROOT", tmp_path)
     assert cli(["ci", "notebooks"]) == 0
     assert "no notebooks" in capsys.readouterr().out
 
