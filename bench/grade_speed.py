@@ -2,7 +2,8 @@
 
     python bench/grade_speed.py [--units vae,gan] [--skip-otter] [--verify]
 
-Prints, each with its budget and the ratio measured/budget (under 1 is within budget):
+Prints, each with its budget, the ratio measured/budget (under 1 is within budget) and, when
+otter-grader is installed, the ratio to `otter run` on a one-question notebook measured first:
 - the floor of a cold grading: one `python -c "import torch"`, which the judge and the worker each
   pay (side by side, on two cores);
 - the grader's overhead: judge start + worker start + one trivial call + teardown, no student work,
@@ -62,9 +63,13 @@ def timed(fn):
     return time.perf_counter() - w0, cpu_seconds() - c0, value
 
 
+OTTER = {}  # the wall seconds of `otter run` on a one-question notebook, once measured
+
+
 def row(what, wall, cpu, budget=None):
     ratio = f"{wall / budget:6.2f}" if budget else "     -"
-    print(f"{what:<44} {wall:8.2f} {cpu:8.2f} {budget if budget else '-':>7} {ratio}", flush=True)
+    otter = f"{wall / OTTER['wall']:6.2f}" if OTTER else "     -"
+    print(f"{what:<48} {wall:8.2f} {cpu:8.2f} {budget if budget else '-':>7} {ratio} {otter}", flush=True)
 
 
 def overhead(tmp):
@@ -131,8 +136,14 @@ def main():
     units = args.units.split(",") if args.units else [u for u in rubric_units(load_rubric())
                                                       if (ROOT / "tests" / f"test_{u}.py").exists()]
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(f"{'what':<44} {'wall s':>8} {'cpu s':>8} {'budget':>7} {'ratio':>6}")
+    print(f"{'what':<48} {'wall s':>8} {'cpu s':>8} {'budget':>7} {'ratio':>6} {'/otter':>6}")
     with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_otter and shutil.which("otter"):
+            wall, cpu, _ = otter_one_question(tmp)
+            row("otter run, one-question notebook", wall, cpu)
+            OTTER["wall"] = wall
+        else:
+            print("(otter-grader is not installed: no /otter column; pip install otter-grader to compare)")
         wall, cpu, _ = torch_import()
         row("floor of a cold start: python -c 'import torch'", wall, cpu)
         wall, cpu, r = overhead(tmp)
@@ -140,10 +151,6 @@ def main():
         print(f"  (isolation: {r.isolation})")
         wall, cpu, _ = warm_judge_overhead()
         row("overhead through the warm judge (verify)", wall, cpu, BUDGET_OVERHEAD_S)
-        if not args.skip_otter and shutil.which("otter"):
-            otter_wall, otter_cpu, _ = otter_one_question(tmp)
-            row("otter run, one-question notebook", otter_wall, otter_cpu)
-            print(f"  genlab overhead / otter run: {r.seconds / otter_wall:.2f} (wall)")
         for unit in units:
             wall, cpu, r = timed(lambda: grade(ROOT / "solutions", [unit]))
             row(f"{unit} ({len(r.tests)} tests, {r.score:.0f}/{r.max_score:.0f})", wall, cpu, BUDGET_UNIT_S)
