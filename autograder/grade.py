@@ -33,6 +33,10 @@ class GraderError(RuntimeError):
     """The grader could not complete: its own fault, never the submission's."""
 
 
+class JudgeTimeout(GraderError):
+    """The judge ran past its time limit."""
+
+
 def test_files(units, public_only=False):
     """{unit: [test files]} for the units that have any tests here."""
     files = {}
@@ -45,7 +49,8 @@ def test_files(units, public_only=False):
     return files
 
 
-def run_judge(submission, files, seed=None, first_failure=False, isolation=None, judge=None, only=None):
+def run_judge(submission, files, seed=None, first_failure=False, isolation=None, judge=None, only=None,
+              timeout=JUDGE_TIMEOUT_S):
     """Run pytest (the judge) over `files` in a fresh process; return what it recorded.
 
     `judge`: a WarmJudge (warm_judge.py) to fork the session from, instead of starting Python.
@@ -66,17 +71,17 @@ def run_judge(submission, files, seed=None, first_failure=False, isolation=None,
         if only:
             args += ["-k", only]
         if judge is not None:
-            code, output = judge.run(args, JUDGE_TIMEOUT_S)
+            code, output = judge.run(args, timeout)
         else:
             env = dict(os.environ, **JUDGE_ENV)
             try:
                 proc = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
-                                      capture_output=True, text=True, timeout=JUDGE_TIMEOUT_S)
+                                      capture_output=True, text=True, timeout=timeout)
                 code, output = proc.returncode, proc.stdout[-4000:] + "\n" + proc.stderr[-4000:]
             except subprocess.TimeoutExpired:
                 code = None
         if code is None:
-            raise GraderError(f"the judge did not finish within {JUDGE_TIMEOUT_S} s")
+            raise JudgeTimeout(f"the judge did not finish within {timeout:g} s")
         if code not in (0, 1) or not results_path.exists():
             raise GraderError(f"the judge failed (pytest exit {code}):\n{output[-8000:]}")
         outcomes = json.loads(results_path.read_text())
@@ -108,7 +113,8 @@ def split_units(files, jobs, rubric):
     return [[f for u in files if u in b for f in files[u]] for b in buckets]
 
 
-def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs, judge=None, only=None):
+def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs, judge=None, only=None,
+               timeout=JUDGE_TIMEOUT_S):
     """Grade `files` ({unit: [test files]}) with up to `jobs` judges in parallel, one seed for all.
 
     Each test's inputs depend only on the seed and its own name (pytest_plugin), so the outcomes
@@ -117,7 +123,8 @@ def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs, 
     seed = random.SystemRandom().getrandbits(31) if seed is None else seed
     batches = split_units(files, jobs, rubric)
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        parts = list(pool.map(lambda fs: run_judge(submission, fs, seed, first_failure, isolation, judge, only), batches))
+        parts = list(pool.map(lambda fs: run_judge(submission, fs, seed, first_failure, isolation, judge, only, timeout),
+                              batches))
     order = {str(f): i for i, f in enumerate(f for fs in files.values() for f in fs)}
     tests = sorted((t for part in parts for t in part["tests"]),
                    key=lambda t: order.get(str(ROOT / t["nodeid"].split("::")[0]), len(order)))
@@ -127,7 +134,7 @@ def run_judges(submission, files, rubric, seed, first_failure, isolation, jobs, 
 
 
 def grade(submission="starter", units=None, public_only=False, seed=None, first_failure=False, isolation=None,
-          jobs=None, judge=None, only=None):
+          jobs=None, judge=None, only=None, timeout=JUDGE_TIMEOUT_S):
     t0 = time.perf_counter()
     submission = Path(submission).resolve()
     if not submission.is_dir():
@@ -143,7 +150,8 @@ def grade(submission="starter", units=None, public_only=False, seed=None, first_
     hidden_graded = any(p.is_relative_to(HIDDEN) for fs in files.values() for p in fs)
     if judge is not None:
         jobs = 1  # one warm judge serves one grading at a time
-    outcomes = run_judges(submission, files, rubric, seed, first_failure, isolation, jobs or default_jobs(), judge, only)
+    outcomes = run_judges(submission, files, rubric, seed, first_failure, isolation, jobs or default_jobs(), judge, only,
+                          timeout)
     results = score(outcomes["tests"], rubric, list(files), hidden_graded)
     results.submission = str(submission)
     results.isolation = outcomes["isolation"]

@@ -7,9 +7,12 @@ upload) holding `genlab/` directly or `starter/genlab/`. For each student:
 1. the submission is pinned: its `genlab/` is copied (regular files only: symbolic links are
    dropped, never followed) into the output folder and fingerprinted (sha256 of the copy), and the
    commit is read from `.git` when there is one (without running git in the student's repository);
-2. the copy is graded by `python -m autograder grade --format json` in its own subprocess, with
-   this repository's tests, hidden suites and rubric (nothing of the student's but `genlab/`), and
-   one seed for the whole batch so every student gets the same fresh inputs;
+2. the copy is graded as `python -m autograder grade --format json` grades it, with this
+   repository's tests, hidden suites and rubric (nothing of the student's but `genlab/`), and one
+   seed for the whole batch so every student gets the same fresh inputs. Each job grades its
+   students through one warm judge (warm_judge.py: a fresh fork per student, whose sandboxed
+   worker started while the student before was graded), which saves the 2 s of start-up a new
+   process pays per student; with --release, the release's grader runs as a process per student;
 3. a per-student wall-clock limit ends a grading that runs away (its whole process group is
    killed), so one student's hang or crash never stops the batch.
 
@@ -45,6 +48,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -222,9 +226,48 @@ def run_with_timeout(cmd, timeout, cwd=ROOT):
         return None, out.decode(errors="replace")[-20000:]
 
 
+def grade_in_judge(judge, pinned, json_out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S):
+    """What `grade --format json --out json_out` does, through a warm judge (warm_judge.py) instead
+    of a new Python process: the grading forks from the judge, with a worker already started.
+    Returns (exit status or None on timeout, log) as run_with_timeout does."""
+    from . import reports
+    from .grade import GraderError, JudgeTimeout, grade
+    try:
+        results = grade(pinned, units, public_only, seed, judge=judge, timeout=timeout)
+    except JudgeTimeout as exc:
+        return None, str(exc)
+    except (GraderError, RuntimeError) as exc:  # RuntimeError: the warm judge itself died
+        return 3, f"grader error: {exc}"
+    json_out.write_text(reports.WRITERS["json"](results))
+    return 0, ""
+
+
+class Judges:
+    """One warm judge per grading thread, started on its first student and replaced if it dies."""
+
+    def __init__(self):
+        self.local, self.started, self.lock = threading.local(), [], threading.Lock()
+
+    def __call__(self):
+        from .warm_judge import WarmJudge
+        judge = getattr(self.local, "judge", None)
+        if judge is None or judge.proc.poll() is not None:
+            judge = self.local.judge = WarmJudge()
+            with self.lock:
+                self.started.append(judge)
+        return judge
+
+    def close(self):
+        for judge in self.started:
+            judge.close()
+
+
 def grade_student(name, folder, out, units=None, public_only=False, seed=None, timeout=DEFAULT_TIMEOUT_S,
-                  command=None, grader_root=ROOT, deadline=None, late=None):
-    """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout."""
+                  command=None, grader_root=ROOT, deadline=None, late=None, judges=None):
+    """Pin and grade one student. Returns a record: status graded | no-submission | grader-error | timeout.
+
+    `judges`: a Judges pool to grade through (this tree's grader); otherwise each student is a
+    `python -m autograder grade` process, in `grader_root` (a release's grader) or from `command`."""
     from . import reports
     from .results import Results
 
@@ -254,7 +297,11 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
     json_out = out / "reports" / f"{safe}.json"
     json_out.unlink(missing_ok=True)
     cmd = (command or grade_command)(pinned, json_out, units, public_only, seed)
-    code, log = run_with_timeout(cmd, timeout, cwd=grader_root)
+    if judges is not None:
+        code, log = grade_in_judge(judges(), pinned, json_out, units, public_only, seed, timeout)
+        cmd = ["(warm judge)", *cmd[2:]]
+    else:
+        code, log = run_with_timeout(cmd, timeout, cwd=grader_root)
     rec["seconds"] = time.perf_counter() - t0
     doc = None
     if code == 0 and json_out.is_file():
@@ -426,23 +473,30 @@ def run_batch(submissions_dir, out="gradebook", jobs=2, units=None, public_only=
     if clashes:
         raise ValueError(f"student folder names that clash once made safe for file names: {sorted(clashes)}")
     records = list(kept)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command,
-                               grader_root, deadlines and deadlines.get(s.name, deadlines["*"]),
-                               rubric.get("late")): s
-                   for s in shard_of(students, shard)}
-        for fut in concurrent.futures.as_completed(futures):
-            s = futures[fut]
-            try:
-                rec = fut.result()
-            except Exception as exc:  # a bug here must not cost the other students their grades
-                rec = {"student": s.name, "file": _safe_name(s.name), "status": "grader-error", "results": None,
-                       "message": f"{type(exc).__name__}: {exc}", "notes": [], "commit": "", "fingerprint": "",
-                       "seconds": 0.0}
-            records.append(rec)
-            doc = rec["results"]
-            score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
-            print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
+    # This tree's grader grades through warm judges (one per job: a fork per student, its worker
+    # started during the student before); a release's grader, or a stand-in command, as processes.
+    judges = Judges() if command is None and grader_root == ROOT else None
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(grade_student, s.name, s, out, units, public_only, seed, timeout, command,
+                                   grader_root, deadlines and deadlines.get(s.name, deadlines["*"]),
+                                   rubric.get("late"), judges): s
+                       for s in shard_of(students, shard)}
+            for fut in concurrent.futures.as_completed(futures):
+                s = futures[fut]
+                try:
+                    rec = fut.result()
+                except Exception as exc:  # a bug here must not cost the other students their grades
+                    rec = {"student": s.name, "file": _safe_name(s.name), "status": "grader-error", "results": None,
+                           "message": f"{type(exc).__name__}: {exc}", "notes": [], "commit": "", "fingerprint": "",
+                           "seconds": 0.0}
+                records.append(rec)
+                doc = rec["results"]
+                score = f"{doc['score']:.1f} / {doc['max_score']:.1f}" if doc else rec["status"]
+                print(f"  {rec['student']:<24} {score:<16} ({rec['seconds']:.1f} s)", flush=True)
+    finally:
+        if judges is not None:
+            judges.close()
     batch = {"jobs": jobs, "seed": seed, "units": units, "public_only": public_only, "shard": shard,
              "release": release, "deadline": deadlines and deadlines["*"].isoformat()}
     return write_gradebook(out, records, rubric, batch, time.perf_counter() - t0)
