@@ -6,20 +6,15 @@ on the reference, 1000 data sets drawn exactly as the test draws them.
 Reports, for E, A and alpha, the largest relative error seen, a normal fit to the signed
 relative errors, and the normal-fit probability of exceeding the test's bounds.
 """
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[2]))
-spec = importlib.util.spec_from_file_location("hidden_test_alignment", HERE.parent / "test_alignment.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+from common import hidden_test
 
-torch.set_num_threads(1)
+test = hidden_test("alignment")
+
 BOUNDS = (0.02, 0.3, 0.06)             # the test's bounds on E, A, alpha
 n_sets = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 errors = []

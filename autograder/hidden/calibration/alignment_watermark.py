@@ -9,29 +9,21 @@
 2. test_watermarked_generation_from_a_small_model_is_detected: 200 seeds x 4 sequences generated
    with the reference's watermark_logits from the test's bigram model; the reference z of each.
 """
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
-sys.path.insert(0, str(ROOT))
-spec = importlib.util.spec_from_file_location("hidden_test_alignment", HERE.parent / "test_alignment.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
-spec = importlib.util.spec_from_file_location("alignment_hidden", HERE.parent / "probes" / "alignment_hidden.py")
-probes = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(probes)
+from common import HERE, hidden_test, load
+
+test = hidden_test("alignment")
+probes = load("alignment_hidden", HERE.parent / "probes" / "alignment_hidden.py")
 
 
 class RefPackage:                      # what a probe sees as `genlab`
     alignment = test.ref
 
 
-torch.set_num_threads(1)
 ref = test.ref
 
 # 1. unwatermarked z

@@ -1,26 +1,11 @@
 """Shared set-up of the unit-09 calibration scripts: the hidden test module, the public probes,
 and a `genlab` stand-in whose `applications` is the reference, so the probes run the reference."""
-import importlib.util
 import sys
 import types
-from pathlib import Path
 
-import torch
+from common import ROOT, hidden_test, load
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
-sys.path.insert(0, str(ROOT))
-torch.set_num_threads(1)
-
-
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-test = load("hidden_test_applications", HERE.parent / "test_applications.py")
+test = hidden_test("applications")
 probes = load("probes_applications", ROOT / "tests" / "probes" / "applications.py")
 genlab = types.SimpleNamespace(applications=test.ref)
 

@@ -5,19 +5,11 @@ Run the scripts from the repository root, e.g.
 
     nice python autograder/hidden/calibration/diffusion_samplers.py 60
 """
-import importlib.util
 import sys
-from pathlib import Path
 
-import torch
+from common import hidden_test
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
-torch.set_num_threads(1)  # as in the worker
-
-_spec = importlib.util.spec_from_file_location("_test_diffusion", ROOT / "autograder" / "hidden" / "test_diffusion.py")
-tests = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tests)
+tests = hidden_test("diffusion")
 
 
 class ReferenceWorker:

@@ -6,20 +6,15 @@ reference: fresh problems from the test's own em_recovery_problem(), one per see
 Reports the largest |z| per run (15 z-scores: 3 weights, 6 means, 6 variances), how many runs
 would fail at the test's bound, and the normal-theory false-failure rate at that bound.
 """
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[2]))
-spec = importlib.util.spec_from_file_location("hidden_test_foundations", HERE.parent / "test_foundations.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+from common import hidden_test
 
-torch.set_num_threads(1)
+test = hidden_test("foundations")
+
 seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 largest = {"weights": [], "means": [], "variances": []}
 for seed in range(seeds):

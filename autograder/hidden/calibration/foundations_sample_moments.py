@@ -5,20 +5,15 @@ parameter draws and z-score functions.
 
     nice -n 10 python autograder/hidden/calibration/foundations_sample_moments.py [seeds]
 """
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[2]))
-spec = importlib.util.spec_from_file_location("hidden_test_foundations", HERE.parent / "test_foundations.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+from common import hidden_test
 
-torch.set_num_threads(1)
+test = hidden_test("foundations")
+
 seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 mix, clf = [], []
 for seed in range(seeds):

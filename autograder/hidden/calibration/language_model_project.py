@@ -8,7 +8,6 @@ over the add-k bigram, and the gap between the sample NLLs at the two settings. 
 test sit well outside what the reference produced; the false-failure rate is estimated from a
 normal fit, with the empirical count.
 """
-import importlib.util
 import math
 import statistics
 import sys
@@ -17,20 +16,14 @@ from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent.parent
-sys.path.insert(0, str(ROOT))
-from autograder.worker import LocalWorker  # noqa: E402
+from common import hidden_test, reference_worker
 
-spec = importlib.util.spec_from_file_location("hidden_test_language_model", HERE.parent / "test_language_model.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+test = hidden_test("language_model")
 
-torch.set_num_threads(1)
 from_logs = sys.argv[1:2] == ["--from-logs"]     # summarise the per-seed lines of earlier runs instead
 n_seeds = 0 if from_logs else int(sys.argv[1]) if len(sys.argv) > 1 else 40
 first = int(sys.argv[2]) if len(sys.argv) > 2 and not from_logs else 0
-worker = LocalWorker(ROOT / "solutions", [HERE.parent / "probes", ROOT / "tests" / "probes"])
+worker = reference_worker()
 rows = []
 if from_logs:
     for path in sys.argv[2:]:

@@ -5,26 +5,18 @@
 Each seed stands for one grading run: a fresh logits table, 20,000 draws of the reference's
 generate, and the largest per-token z score |freq - p| / sqrt(p (1 - p) / n) over the kept tokens.
 """
-import importlib.util
 import math
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent.parent
-sys.path.insert(0, str(ROOT))
-from autograder.worker import LocalWorker  # noqa: E402
+from common import hidden_test, reference_worker
 
-spec = importlib.util.spec_from_file_location("hidden_test_language_model", HERE.parent / "test_language_model.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+test = hidden_test("language_model")
 
-torch.set_num_threads(1)
 n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-worker = LocalWorker(ROOT / "solutions", [HERE.parent / "probes", ROOT / "tests" / "probes"])
+worker = reference_worker()
 t, k, p, bound = 0.8, 6, 0.9, 5.0
 worst, fails, leaks = [], 0, 0
 t0 = time.time()

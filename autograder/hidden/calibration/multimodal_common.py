@@ -1,22 +1,11 @@
 """Shared by the multimodal calibration scripts: the hidden test module and a reference worker."""
-import importlib.util
 import math
 import statistics
-import sys
-from pathlib import Path
 
-import torch
+from common import hidden_test, reference_worker
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent.parent
-sys.path.insert(0, str(ROOT))
-from autograder.worker import LocalWorker  # noqa: E402
-
-spec = importlib.util.spec_from_file_location("hidden_test_multimodal", HERE.parent / "test_multimodal.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
-worker = LocalWorker(ROOT / "solutions", [HERE.parent / "probes", ROOT / "tests" / "probes"])
-torch.set_num_threads(1)
+test = hidden_test("multimodal")
+worker = reference_worker()
 
 
 def describe(name, values):

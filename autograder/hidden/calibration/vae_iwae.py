@@ -5,19 +5,14 @@
 For each seed: the test's model and data, the IWAE mean for k = 1, 8, 64, repeated 20 times to
 measure the noise of each batch mean. Reports the smallest gaps and their size in noise units.
 """
-import importlib.util
 import sys
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[2]))
-spec = importlib.util.spec_from_file_location("hidden_test_vae", HERE.parent / "test_vae.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+from common import hidden_test
 
-torch.set_num_threads(1)
+test = hidden_test("vae")
+
 x, _ = test.data.load_digits("test")
 gaps, sigmas = [], []
 for seed in range(int(sys.argv[1]) if len(sys.argv) > 1 else 200):

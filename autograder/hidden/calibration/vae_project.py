@@ -7,26 +7,19 @@ standing for one grading run, and prints the distribution of both statistics. Th
 test are set well outside what the reference ever produced; the false-failure rate is estimated
 from a normal fit (and the empirical count is reported too).
 """
-import importlib.util
 import math
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent.parent))
-from autograder.worker import LocalWorker  # noqa: E402
+from common import hidden_test, reference_worker
 
-spec = importlib.util.spec_from_file_location("hidden_test_vae", HERE.parent / "test_vae.py")
-test = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test)
+test = hidden_test("vae")
 
-torch.set_num_threads(1)
 n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-worker = LocalWorker(HERE.parent.parent.parent / "solutions", [HERE.parent / "probes", HERE.parent.parent.parent / "tests" / "probes"])
+worker = reference_worker()
 elbos, gaps = [], []
 t0 = time.time()
 for seed in range(n_seeds):
