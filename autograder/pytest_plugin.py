@@ -64,7 +64,7 @@ def pytest_runtest_setup(item):
 def pytest_sessionstart(session):
     """The judge starts its sandboxed worker first, then imports torch: the worker's start-up (an
     interpreter importing torch, ~1.5 s) runs on the other core while this process imports torch,
-    loads what torch.testing.assert_close imports on first use (~1 s) and collects the tests. This
+    loads what torch.testing.assert_close imports on first use (~0.5 s) and collects the tests. This
     file imports torch only here for that reason."""
     config = session.config
     submission = config.getoption("--genlab-submission", default=None)

@@ -62,6 +62,7 @@ def _fork_next():
         return pid, write_end
     os.close(write_end)
     os.setpgrp()  # its own process group, so that a timeout kills it whole
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the server's stdout carries its replies: keep off it
     from . import worker
     from .pytest_plugin import PROBE_DIRS
     try:
