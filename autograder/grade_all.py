@@ -296,12 +296,13 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
     rec["fingerprint"], rec["notes"] = snapshot(parent, pinned)
     json_out = out / "reports" / f"{safe}.json"
     json_out.unlink(missing_ok=True)
-    cmd = (command or grade_command)(pinned, json_out, units, public_only, seed)
     if judges is not None:
         code, log = grade_in_judge(judges(), pinned, json_out, units, public_only, seed, timeout)
-        cmd = ["(warm judge)", *cmd[2:]]
+        what = f"grade {pinned} through the warm judge (units {units}, seed {seed})"
     else:
+        cmd = (command or grade_command)(pinned, json_out, units, public_only, seed)
         code, log = run_with_timeout(cmd, timeout, cwd=grader_root)
+        what = " ".join(map(str, cmd))
     rec["seconds"] = time.perf_counter() - t0
     doc = None
     if code == 0 and json_out.is_file():
@@ -314,7 +315,7 @@ def grade_student(name, folder, out, units=None, public_only=False, seed=None, t
         rec["message"] = (f"grading did not finish within {timeout:g} s" if code is None else
                           f"the grader exited with status {code}" + ("" if code else " but wrote no readable report"))
         (out / "logs").mkdir(exist_ok=True)
-        (out / "logs" / f"{safe}.log").write_text(" ".join(map(str, cmd)) + "\n\n" + log)
+        (out / "logs" / f"{safe}.log").write_text(what + "\n\n" + log)
         return rec
     if rec.get("late_days"):  # the rubric's late penalty: a share of the points per day, never below 0
         kept = max(0.0, 1 - late["percent_per_day"] * rec["late_days"] / 100)

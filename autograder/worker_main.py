@@ -80,9 +80,6 @@ def student_function(exc):
 
 
 def import_student(module):
-    # The submission may have been copied in after this process started (a worker started ahead
-    # of its grading): forget any cached listing of its folder.
-    importlib.invalidate_caches()
     return importlib.import_module(f"genlab.{module}")
 
 
@@ -92,6 +89,9 @@ probes = probe_loader.ProbeFinder(PROBE_DIRS)
 def handle(request):
     op = request["op"]
     if op == "import":
+        # The submission may have been copied in after this process started (a worker started
+        # ahead of its grading): forget any cached listing of its folder.
+        importlib.invalidate_caches()
         import_student(request["module"])
         return None
     seed = request.get("seed", 0)

@@ -18,6 +18,7 @@ import pytest
 
 from autograder import grade_all
 from autograder.regions import STUB, find_regions
+from autograder.results import load_rubric
 from autograder.sandbox import best_available
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,7 +388,7 @@ def test_the_late_penalty_policy_takes_late_work_and_a_share_of_its_points_per_d
     _commit(subs / "bobby", "# 1.5 days late\n", "2026-12-03T12:00:00+00:00")
     _commit(subs / "cyrus", "# 2 days late\n", "2026-12-03T23:00:00+00:00")
     _commit(subs / "cyrus", "# far too late\n", "2026-12-09T12:00:00+00:00")
-    rubric = {**grade_all_rubric(), "late": {"policy": "penalty", "percent_per_day": 10, "max_days_late": 3}}
+    rubric = {**load_rubric(), "late": {"policy": "penalty", "percent_per_day": 10, "max_days_late": 3}}
     monkeypatch.setattr("autograder.results.load_rubric", lambda *a, **k: rubric)
     grade_all.run_batch(subs, tmp_path / "out", jobs=1, units=["vae"], seed=1, timeout=60, command=_canned_command,
                         deadlines=grade_all.student_deadlines("2026-12-02 00:00"))
@@ -397,11 +398,6 @@ def test_the_late_penalty_policy_takes_late_work_and_a_share_of_its_points_per_d
     assert graded("bobby") == "# 1.5 days late\n" and book["bobby"]["total"] == "4.0", "2 days late: 80% of 5"
     assert graded("cyrus") == "# 2 days late\n", "past max_days_late a commit is not graded"
     assert book["cyrus"]["total"] == "4.0" and "2 day(s) late: 20% of the points deducted" in book["cyrus"]["notes"]
-
-
-def grade_all_rubric():
-    from autograder.results import load_rubric
-    return load_rubric()
 
 
 def test_merge_refuses_shards_graded_differently_or_overlapping(tmp_path):
