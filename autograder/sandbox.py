@@ -1,7 +1,8 @@
 """How the worker process is isolated, from strongest to weakest.
 
-    "bwrap-user"  root + bubblewrap: the worker sees only the read-only Python install, the staged
-                  copy of the submission and probes, and its own working folder; no network, its
+    "bwrap-user"  root + bubblewrap: the worker sees only the read-only Python install (less the
+                  evaluation data shipped inside it, EVALUATION_DATA), the staged copy of the
+                  submission and probes, and its own working folder; no network, its
                   own process namespace, and it runs as the unprivileged user `nobody` with no
                   capabilities (so the process-count limit holds). CI and the instructor's regrade.
     "bwrap"       bubblewrap without root (user namespace): the same view of the file system,
@@ -93,6 +94,23 @@ def _python_roots():
     return keep
 
 
+# Evaluation data that ships inside Python installs, which the sandboxed worker must see to run at
+# all: scikit-learn's bundled datasets hold the digits, whose test split the judge evaluates on;
+# CPython's pydoc topics are unit 06's corpus, whose validation split the judge evaluates on. The
+# sandbox covers each folder with an empty one, in every Python install the worker can see (a
+# system Python under /usr carries its own pydoc topics), so the worker trains on what a probe
+# hands it and reads nothing else. Patterns are relative to an install's prefix.
+EVALUATION_DATA = ("lib/python3*/pydoc_data", "lib/python3*/*-packages/sklearn/datasets/data",
+                   "lib/python3/dist-packages/sklearn/datasets/data")
+
+
+def evaluation_data_folders():
+    """The folders of EVALUATION_DATA in this interpreter's install, its environment and the system's."""
+    prefixes = {Path(p) for p in (sys.prefix, sys.base_prefix, "/usr", "/usr/local")}
+    return sorted({folder.resolve() for prefix in prefixes for pattern in EVALUATION_DATA
+                   for folder in prefix.glob(pattern) if folder.is_dir()})
+
+
 def environment(workdir):
     return {
         "PATH": "/usr/bin:/bin",
@@ -135,6 +153,8 @@ def command(mode, argv, staged, workdir):
         for root in _python_roots():
             if not any(str(root) == d or str(root).startswith(d + "/") for d in system):
                 mount("--ro-bind", root)
+        for folder in evaluation_data_folders():
+            cmd += ["--tmpfs", str(folder)]  # an empty folder over the evaluation data
         mount("--ro-bind", staged)
         mount("--bind", workdir)
         cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(workdir)]

@@ -5,6 +5,8 @@
 3. Every catalogued mutant (autograder/hidden/mutants/) loses points.
 4. Every alternative implementation (autograder/tests/alternatives/<unit>_*.py, a differently
    written correct module) scores full marks.
+4b. Every attack (autograder/tests/attacks/<unit>.py: a cheat that tries to pass without doing the
+   work) earns nothing on the tests it targets.
 5. The contract between tests, probes and the reference holds (autograder/tests/test_contract.py).
 6. starter/ is in sync with solutions/, and the student release contains no solution or hidden text.
 
@@ -24,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import release
+from .attacks import load_catalogue as load_attacks, targeted, write_attack
 from .grade import GraderError, grade
 from .mutants import load_catalogue, write_mutant
 from .results import load_rubric, rubric_units
@@ -61,6 +64,24 @@ def check_mutant(unit, mutant, judge=None):
         return False, f"{unit}/{mutant.name}: NOT caught (full marks) - {mutant.hint}"
     where = "hidden suite only" if failed[0].hidden else "public suite"
     return True, f"{unit}/{mutant.name}: caught by {failed[0].name.split('::')[-1]} ({failed[0].status}; {where})"
+
+
+def check_attack(unit, attack, judge=None):
+    """Grade an attack on the tests it targets only; every one of them must fail."""
+    with tempfile.TemporaryDirectory(prefix=f"attack-{attack.name}-") as tmp:
+        try:
+            write_attack(attack, tmp)
+        except ValueError as exc:
+            return False, str(exc)
+        r = grade(tmp, [unit], judge=judge, only=" or ".join(attack.targets))
+    hit = targeted(r, attack)
+    earned = sum(t.score for t in hit)
+    if not hit:
+        return False, f"{unit}/{attack.name}: none of its targets {attack.targets} was graded"
+    if earned > 0:
+        passed = [t.name.split("::")[-1] for t in hit if t.status == "passed"]
+        return False, f"{unit}/{attack.name} ({attack.kind}): EARNED {earned:.1f} points on {passed} - {attack.how}"
+    return True, f"{unit}/{attack.name} ({attack.kind}): 0 / {sum(t.max_score for t in hit):.1f} on {len(hit)} target(s)"
 
 
 def alternatives(units):
@@ -113,6 +134,8 @@ def main(args):
             with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
                 alternative_runs = [(path, pool.submit(lambda p: check_alternative(p, judge()), path))
                                     for path in alternatives(units)]
+                attack_runs = [pool.submit(lambda job: check_attack(*job, judge=judge()), (u, a))
+                               for u in units for a in load_attacks(u)]
                 for caught, line in pool.map(lambda job: check_mutant(*job, judge=judge()), jobs):
                     print(("  " if caught else "! ") + line, flush=True)
                     public += line.endswith("; public suite)")
@@ -122,10 +145,15 @@ def main(args):
                     failed, line = run.result()
                     print(("  " if not failed else "! ") + line, flush=True)
                     problems += [f"alternative {path.stem} loses points on {name}: {out}" for name, out in failed.items()]
+                for run in attack_runs:
+                    stopped, line = run.result()
+                    print(("  attack " if stopped else "! attack ") + line, flush=True)
+                    if not stopped:
+                        problems.append(f"attack {line}")
         finally:
             for j in judges:
                 j.close()
-        print(f"mutants: {len(jobs)} and alternatives: {len(alternative_runs)} graded in "
+        print(f"mutants: {len(jobs)}, alternatives: {len(alternative_runs)} and attacks: {len(attack_runs)} graded in "
               f"{time.perf_counter() - t_mutants:.0f} s; {public} mutants caught by the public suite alone", flush=True)
         bad, line = check_contract()
         print(line, flush=True)

@@ -122,7 +122,8 @@ class LocalWorker:
             fn = getattr(fn, part)
         return protocol.to_data(fn(*args, **kwargs))
 
-    def probe(self, target, seed=None, timeout=None, **kwargs):
+    def probe(self, target, seed=None, timeout=None, isolated=False, **kwargs):
+        """`isolated` is the sandbox's: in-process, a probe always runs here."""
         module, _ = _split(target)
         self._module(module)
         import genlab
@@ -348,11 +349,11 @@ class SandboxWorker:
             raise self.broken[module]
         self.imported.add(module)
 
-    def _run(self, op, target, args, kwargs, seed, timeout):
+    def _run(self, op, target, args, kwargs, seed, timeout, isolated=False):
         module, _ = _split(target)
         self._ensure_imported(module)
         message = {"op": op, "target": target, "args": list(args), "kwargs": kwargs,
-                   "seed": random.getrandbits(62) if seed is None else seed}
+                   "seed": random.getrandbits(62) if seed is None else seed, "isolated": isolated}
         try:
             return self._request(message, target, DEFAULT_TIMEOUT_S if timeout is None else timeout)
         except SubmissionError as exc:
@@ -363,8 +364,11 @@ class SandboxWorker:
     def call(self, target, *args, seed=None, timeout=None, **kwargs):
         return self._run("call", target, args, kwargs, seed, timeout)
 
-    def probe(self, target, seed=None, timeout=None, **kwargs):
-        return self._run("probe", target, (), kwargs, seed, timeout)
+    def probe(self, target, seed=None, timeout=None, isolated=False, **kwargs):
+        """`isolated=True` runs the probe in a forked copy of the worker (a training probe): what
+        student code changes in the process while it runs (hooks, replaced methods, globals)
+        cannot reach any later test."""
+        return self._run("probe", target, (), kwargs, seed, timeout, isolated)
 
     def close(self):
         self._kill()

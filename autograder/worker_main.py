@@ -12,6 +12,7 @@ asks for a student module.
 Requests:  {"op": "import", "module": "vae"}
            {"op": "call",  "target": "vae.gaussian_kl", "args": [...], "kwargs": {...}, "seed": int}
            {"op": "probe", "target": "vae.reparameterize_grads", "kwargs": {...}, "seed": int}
+           any of these with "isolated": True runs in a forked copy of the worker (serve_in_a_copy)
 Answers:   {"ok": True, "value": data}  or
            {"ok": False, "type": "NotImplementedError", "message": str, "traceback": str}
 """
@@ -114,12 +115,8 @@ def answer(message):
     protocol.write_frame(_channel_out, protocol.dumps(message))
 
 
-answer({"ok": True, "value": "ready"})
-while True:
-    try:
-        request = protocol.loads(protocol.read_frame(_channel_in))
-    except EOFError:
-        break
+def serve(request):
+    """The reply to one request, as a frame's payload."""
     try:
         value = protocol.to_data(handle(request))
         reply = {"ok": True, "value": value}
@@ -127,8 +124,45 @@ while True:
         reply = {"ok": False, "type": type(exc).__name__, "message": str(exc)[:2000],
                  "traceback": student_traceback(exc)[-6000:], "function": student_function(exc)}
     try:
-        answer(reply)
+        return protocol.dumps(reply)
     except BaseException as exc:  # the value could not be written (e.g. over the size limit)
-        answer({"ok": False, "type": type(exc).__name__, "message": f"could not send the result back: {exc}",
-                "traceback": ""})
+        return protocol.dumps({"ok": False, "type": type(exc).__name__,
+                               "message": f"could not send the result back: {exc}", "traceback": ""})
+
+
+def serve_in_a_copy(request):
+    """Serve `request` in a forked copy of this process ({"isolated": True}: the training probes).
+
+    Whatever the student's code changes while it runs (a hook on a module, a replaced method or
+    function, a global, torch's random state) dies with the copy, so no later request can meet it.
+    The copy's reply comes back through a pipe; a copy that ends without one is reported."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy
+        os.close(read_end)
+        try:
+            payload = serve(request)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if payload:
+        return payload
+    how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}")
+    return protocol.dumps({"ok": False, "type": "", "traceback": "",
+                           "message": f"the process running this check ended ({how}) instead of answering: "
+                                      "sys.exit, os._exit, a crash, or a resource limit"})
+
+
+answer({"ok": True, "value": "ready"})
+while True:
+    try:
+        request = protocol.loads(protocol.read_frame(_channel_in))
+    except EOFError:
+        break
+    protocol.write_frame(_channel_out, serve_in_a_copy(request) if request.get("isolated") else serve(request))
 sys.stdout.flush()
