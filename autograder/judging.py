@@ -62,3 +62,21 @@ def assert_learned(initial, trained, what, rtol=1e-3, allowed=()):
     assert not same, (f"{what}: these parameters never moved from the initial weights the judge sent: {same[:8]}. "
                       "The training must update every layer (is the optimizer given model.parameters(), and does "
                       "the loss reach every layer?)")
+
+
+def init_similarity(initial, trained, min_numel=256):
+    """{name: cosine similarity between the initial and the trained tensor} for the floating
+    tensors with at least `min_numel` elements.
+
+    Training from the judge's (fresh, random) initialisation leaves a trace of it in the big weight
+    matrices; weights trained elsewhere and shipped in the submission, or crafted by hand, are
+    unrelated to this run's initialisation (similarity about 0 +- 1/sqrt(numel)). Calibrate a lower
+    bound on the reference before using it: how much of the initialisation survives depends on the
+    learning rate and the number of steps."""
+    out = {}
+    for name, before in initial.items():
+        after = trained.get(name)
+        if before.is_floating_point() and before.numel() >= min_numel and after is not None and after.shape == before.shape:
+            a, b = before.double().flatten(), after.double().flatten()
+            out[name] = float(a @ b / (a.norm() * b.norm() + 1e-12))
+    return out
