@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci, classroom, gradescope, nbgrader-course, nbgrader-grade}"""
+"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci, classroom, gradescope, nbgrader-course, nbgrader-grade, otter}"""
 import argparse
 import sys
 
@@ -78,6 +78,10 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--public-only", action="store_true")
 
+    p = sub.add_parser("otter", help="write an Otter course: per notebook an Otter Assign master notebook on the "
+                                     "public tests, the starter package and the grading engine")
+    p.add_argument("out", metavar="DIR")
+
     # ---- ci: the steps of the GitHub Actions workflows (all their logic is in autograder/ci/) ----
     from .ci import add_parser as add_ci_parser
     add_ci_parser(sub)
@@ -113,6 +117,9 @@ def main(argv=None):
     if args.command == "nbgrader-grade":
         from .platforms import nbgrader_course
         return nbgrader_course.main_grade(args)
+    if args.command == "otter":
+        from .platforms import otter
+        return otter.main(args)
     if args.command == "ci":
         from . import ci
         return ci.main(args)

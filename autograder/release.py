@@ -26,12 +26,13 @@ STARTER = ROOT / "starter" / "genlab"
 DEFAULT_OUT = ROOT / "build" / "release"
 
 # What a student receives, relative to the repository (folders are copied whole).
-RELEASED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml", "LICENSE", ".gitignore"]
+RELEASED = ["tests", "autograder", "assignments/otter", "conftest.py", "pyproject.toml", ".github/workflows/grade.yml",
+            "LICENSE", ".gitignore"]
 NOT_RELEASED = ["autograder/hidden", "autograder/tests", "__pycache__", ".pytest_cache"]
 # Released under another name: {source in this repository: path in the release}.
 RELEASED_AS = {"autograder/platforms/classroom.yml": ".github/workflows/classroom.yml"}
 # Files the student must not change: hashed into MANIFEST.json, checked by the grading workflow.
-PROTECTED = ["tests", "autograder", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
+PROTECTED = ["tests", "autograder", "assignments/otter", "conftest.py", "pyproject.toml", ".github", "MANIFEST.json"]
 
 
 def expected_starter():
@@ -216,10 +217,16 @@ def main(args):
     from . import points
 
     if args.check:
+        from .platforms import otter
         problems = stale_starter_files()
         if problems:
             print("starter/ is out of date with solutions/ (run `python -m autograder release`):")
             print("\n".join(f"  starter/genlab/{p}" for p in problems))
+        stale_otter = otter.stale_tests()
+        if stale_otter:
+            print("assignments/otter/ is out of date with the public tests (run `python -m autograder release`):")
+            print("\n".join(f"  assignments/otter/{p}" for p in stale_otter))
+            problems += stale_otter
         moved = points.changes()
         if moved:
             print("test points changed since the last release (autograder/points.json); "
@@ -229,9 +236,11 @@ def main(args):
             return 1
         print("starter/ is in sync with solutions/, and every test's points are as released.")
         return 0
+    from .platforms import otter
     write_starter()
     points.write_lock()
-    print(f"regenerated {STARTER.relative_to(ROOT)}/ from solutions/")
+    otter.write_tests()
+    print(f"regenerated {STARTER.relative_to(ROOT)}/ from solutions/, and the Otter checks from the public tests")
     out = build_release(Path(args.out) if args.out else DEFAULT_OUT)
     problems = leaks(out)
     if problems:

@@ -160,8 +160,9 @@ def main(args):
         problems += bad
     except GraderError as exc:
         problems.append(f"grader error: {exc}")
-    stale = release.stale_starter_files()
-    problems += [f"starter/genlab/{p}" for p in stale]
+    from .platforms import otter
+    problems += [f"starter/genlab/{p}" for p in release.stale_starter_files()]
+    problems += [f"assignments/otter/{p} (run `python -m autograder release`)" for p in otter.stale_tests()]
     if not args.skip_release:
         with tempfile.TemporaryDirectory(prefix="genlab-release-") as tmp:
             out = release.build_release(Path(tmp) / "release")

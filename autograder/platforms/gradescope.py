@@ -58,7 +58,7 @@ python3 -c 'import sys; assert sys.version_info >= (3, 11), "genlab needs Python
 python3 -m venv "$ROOT/venv"
 PIP="$ROOT/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check"
 if [ -n "$TORCH_INDEX_URL" ]; then
-  $PIP --index-url "$TORCH_INDEX_URL" "torch@TORCH_SPEC@"
+  $PIP --index-url "$TORCH_INDEX_URL" "torch@TORCH_SPEC@" "torchvision@TORCHVISION_SPEC@"
 fi
 $PIP -r "$SOURCE/requirements.txt"
 """
@@ -95,14 +95,16 @@ def build(out, torch_index=None):
     from .installs import TORCH_CPU_INDEX, dependencies, requirements
 
     torch_index = TORCH_CPU_INDEX if torch_index is None else torch_index
-    torch_spec = next((req[len("torch"):] for req, _, _ in dependencies() if req.startswith("torch")
-                       and not req[5:6].isalnum()), "")
+    def spec(name):  # "torch>=2.3" -> ">=2.3"
+        return next((req[len(name):] for req, _, _ in dependencies() if req.startswith(name)
+                     and not req[len(name):len(name) + 1].isalnum()), "")
     reqs = requirements(("student", "judge-side"))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     names = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("setup.sh", SETUP_SH.replace("@TORCH_INDEX@", torch_index).replace("@TORCH_SPEC@", torch_spec)),
+        for name, text in (("setup.sh", SETUP_SH.replace("@TORCH_INDEX@", torch_index).replace("@TORCH_SPEC@", spec("torch"))
+                           .replace("@TORCHVISION_SPEC@", spec("torchvision"))),
                            ("run_autograder", RUN_AUTOGRADER)):
             z.writestr(_executable(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))), text)
             names.append(name)

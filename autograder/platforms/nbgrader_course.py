@@ -5,6 +5,8 @@
     DIR/nbgrader_config.py               course id; `autograde` records submissions without running them
     DIR/source/<NN_title>/<NN_title>.ipynb   the unit's notebook (nbgrader source format)
     DIR/source/<NN_title>/genlab/        the unit's starter module and the provided ones (data, training, viz)
+    DIR/source/<NN_title>/otter/         the notebook's in-notebook Otter checks (they need the genlab release
+                                         installed in the hub's environment: they run its public tests)
     DIR/genlab_assignments.json          which rubric units each assignment grades
 
 The instructor then runs nbgrader's own commands from DIR (generate_assignment, release_assignment,
@@ -78,6 +80,9 @@ def build_course(out):
         shutil.copy2(nb, dest / nb.name)
         for p in provided + [STARTER / f"{u}.py" for u in mine]:
             shutil.copy2(p, dest / "genlab" / p.name)
+        otter_checks = ASSIGNMENTS / "otter" / nb.stem   # the notebook's in-notebook checks (grader.check)
+        if otter_checks.is_dir():
+            shutil.copytree(otter_checks, dest / "otter" / nb.stem, ignore=shutil.ignore_patterns("__pycache__"))
         plan[nb.stem] = mine
     (out / "genlab_assignments.json").write_text(json.dumps(plan, indent=1) + "\n")
     return plan

@@ -1,4 +1,5 @@
-"""Every notebook in assignments/ executes top to bottom against the reference, within a minute."""
+"""Every notebook in assignments/ executes top to bottom against the reference, within a minute, and its
+Otter checks all pass."""
 import os
 import time
 from pathlib import Path
@@ -17,12 +18,17 @@ LIMIT_S = 60  # the promise to instructors: each notebook runs in under a minute
 def test_notebook_executes_against_the_reference(path, monkeypatch):
     monkeypatch.setenv("GENLAB_IMPL", str(ROOT / "solutions"))
     monkeypatch.setenv("GENLAB_PROGRESS", "0")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))   # the Otter checks import this checkout's autograder
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     # log_level=ERROR: the kernel's "running over TCP without encryption" warning is noise here.
     NotebookClient(nb, timeout=300, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - t0
+    checks = ["".join(o.get("data", {}).get("text/plain", "") for o in c.outputs) for c in nb.cells
+              if c.cell_type == "code" and "grader.check" in c.source]
+    assert checks and all("All test cases passed" in out for out in checks), \
+        f"the notebook's Otter checks do not all pass on the reference: {checks}"
     assert seconds < LIMIT_S * (3 if os.environ.get("GENLAB_SLOW_MACHINE") else 1), \
         f"{path.name} took {seconds:.0f} s to execute (limit {LIMIT_S} s)"
 

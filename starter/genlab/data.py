@@ -10,8 +10,9 @@
 - `synthetic_faces(n, size, seed)`: procedural cartoon faces with known attributes, for unit 04.
 - `load_text("pydoc" | "python-source", split)`: English prose from CPython's pydoc topics and
   standard-library source, with a fixed train/validation split, for units 06 and 09.
-- `load_olivetti_faces()`, `load_tiny_shakespeare()`: bigger real data for users with a network
-  (downloaded once, cached); no test needs them.
+- `load_mnist()`, `load_celeba_faces()` (through torchvision's loaders), `load_olivetti_faces()`,
+  `load_tiny_shakespeare()`: bigger real data for users with a network (downloaded once into
+  `cache_folder()`); no grading needs them, and their tests use small local stand-ins.
 
 All tensors are float32 (labels int64), batch first.
 """
@@ -160,9 +161,9 @@ def synthetic_faces(n, size=32, seed=None):
     return images, {k: v.view(n).float() for k, v in attrs.items()}
 
 
-def olivetti_cache_dir():
-    """Where load_olivetti_faces keeps its download: $GENLAB_CACHE, else $XDG_CACHE_HOME/genlab,
-    else ~/.cache/genlab."""
+def cache_folder():
+    """Where the opt-in datasets keep their downloads: $GENLAB_CACHE, else $XDG_CACHE_HOME/genlab,
+    else ~/.cache/genlab. Each dataset has its own folder inside."""
     import os
     from pathlib import Path
 
@@ -175,7 +176,7 @@ def olivetti_cache_dir():
 def load_olivetti_faces(size=64):
     """The Olivetti faces (AT&T, 400 grey 64x64 photos of 40 people), for users with a network.
 
-    Downloaded once by scikit-learn's fetch_olivetti_faces into olivetti_cache_dir() and read from
+    Downloaded once by scikit-learn's fetch_olivetti_faces into cache_folder() and read from
     there afterwards. Nothing in the course's tests needs it: synthetic_faces is the offline data.
 
     Args:
@@ -186,13 +187,79 @@ def load_olivetti_faces(size=64):
     import torch.nn.functional as F
     from sklearn.datasets import fetch_olivetti_faces
 
-    cache = olivetti_cache_dir()
+    cache = cache_folder()
     cache.mkdir(parents=True, exist_ok=True)
     bunch = fetch_olivetti_faces(data_home=str(cache))
     images = torch.as_tensor(bunch.images, dtype=torch.float32).unsqueeze(1)  # (N, 1, 64, 64) in [0, 1]
     if size != images.shape[-1]:
         images = F.interpolate(images, size=(size, size), mode="area")
     return images * 2 - 1, torch.as_tensor(bunch.target, dtype=torch.int64)
+def load_celeba_faces(split="train", size=16, limit=None, root=None, download=True):
+    """CelebA's aligned celebrity photos as grey faces, for Project 2 with real data (opt-in).
+
+    Read through torchvision's loader (`torchvision.datasets.CelebA`) from `root` (default:
+    cache_folder() / "celeba-torchvision"), where it must hold CelebA's own files (the folder `celeba/`
+    with `img_align_celeba/` and the five `list_*.txt` / `identity_CelebA.txt` files). With
+    `download=True` and no copy there, torchvision fetches them from Google Drive once (about
+    1.4 GB; it needs a network and `pip install gdown`); afterwards nothing is downloaded.
+
+    Each photo (178 x 218, colour) is turned grey, centre-cropped to 178 x 178 and resized (with
+    antialiasing) to size x size, with torchvision.transforms.v2, then scaled to [-1, 1] like
+    synthetic_faces. Decoding is about 1 ms a photo: pass `limit` for the first `limit` photos of
+    the split (162,770 in "train").
+
+    Args:
+        split: "train", "valid", "test" or "all" (CelebA's own partition).
+    Returns:
+        (images, attributes): images (N, 1, size, size) float32 in [-1, 1]; attributes (N, 40)
+        int64 0/1 in CelebA's order (e.g. "Smiling", "Eyeglasses"; torchvision's `attr_names`).
+    """
+    from torchvision.datasets import CelebA
+    from torchvision.transforms import v2
+
+    root = cache_folder() / "celeba-torchvision" if root is None else root
+    dataset = CelebA(str(root), split=split, target_type="attr", download=download)
+    to_face = v2.Compose([v2.PILToTensor(), v2.Grayscale(), v2.CenterCrop(178),
+                          v2.Resize((size, size), antialias=True), v2.ToDtype(torch.float32, scale=True)])
+    n = len(dataset) if limit is None else min(limit, len(dataset))
+    images = torch.stack([to_face(dataset[i][0]) for i in range(n)])      # (N, 1, size, size) in [0, 1]
+    return images * 2 - 1, dataset.attr[:n].long()
+
+
+# ---- MNIST (unit 02, opt-in) ------------------------------------------------------------------------
+
+def load_mnist(split="train", size=28, signed=False, images=False, root=None, download=True):
+    """MNIST's 70,000 handwritten digits (28 x 28), for Project 1 at full size (opt-in).
+
+    Read through torchvision's loader (`torchvision.datasets.MNIST`) from `root` (default:
+    cache_folder() / "mnist-torchvision", holding `MNIST/raw/` with the four IDX files). With
+    `download=True` and no copy there, torchvision fetches them once (about 12 MB, needs a
+    network); afterwards nothing is downloaded.
+
+    Args:
+        split: "train" (60,000) or "test" (10,000), MNIST's own split.
+        size: image side; 28 is the original, other sizes are area-resized (8 gives digits the
+            size of load_digits').
+        signed, images: as load_digits: pixels in [-1, 1] instead of [0, 1]; (N, 1, size, size)
+            instead of flat (N, size * size).
+    Returns:
+        (x, y): x float32, y int64 labels 0-9.
+    """
+    import torch.nn.functional as F
+    from torchvision.datasets import MNIST
+
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    root = cache_folder() / "mnist-torchvision" if root is None else root
+    dataset = MNIST(str(root), train=split == "train", download=download)
+    x = dataset.data.float().div(255).unsqueeze(1)                      # (N, 1, 28, 28) in [0, 1]
+    if size != x.shape[-1]:
+        x = F.interpolate(x, size=(size, size), mode="area")
+    if signed:
+        x = x * 2 - 1
+    return (x if images else x.flatten(1)), dataset.targets.long()
+
+
 # ---- text (unit 06) ------------------------------------------------------------------------------
 
 TEXT_VALIDATION_FRACTION = 0.1   # the last 10% of each corpus is the validation split
@@ -240,14 +307,13 @@ def load_text(name="pydoc", split="train"):
 def load_tiny_shakespeare(split="train", url=TINY_SHAKESPEARE_URL, cache_dir=None):
     """Karpathy's tiny Shakespeare (~1.1M characters), downloaded once (needs a network).
 
-    Cached as `tinyshakespeare.txt` under `cache_dir` (default: $GENLAB_CACHE, else
-    ~/.cache/genlab); later calls read the cache and never touch the network. `url` may be a
+    Cached as `tinyshakespeare.txt` under `cache_dir` (default: cache_folder()); later
+    calls read the cache and never touch the network. `url` may be a
     `file://` address. Split as `load_text`: the first 90% train, the last 10% validation.
     """
-    import os
     import urllib.request
     from pathlib import Path
-    cache = Path(cache_dir or os.environ.get("GENLAB_CACHE") or Path.home() / ".cache" / "genlab")
+    cache = Path(cache_dir) if cache_dir is not None else cache_folder()
     path = cache / "tinyshakespeare.txt"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,7 @@
 """Plots for the notebooks (provided in full). Work headless; pass `path=` to save a PNG.
 
+Image grids are torchvision's (`make_grid`, written with `save_image`); everything else is matplotlib.
+
 Every function returns the matplotlib Figure, so a notebook shows it and a script can save it.
 """
 import sys
@@ -23,8 +25,12 @@ def image_grid(images, nrow=8, title=None, path=None, signed=None):
     """Show images as a grid. `images`: (N, H, W), (N, C, H, W), or flat (N, 64) 8x8 digits.
 
     Values in [0, 1] are shown as they are; in [-1, 1] (signed=True, or guessed from negative
-    values) they are mapped to [0, 1] first.
+    values) they are mapped to [0, 1] first. The grid is torchvision.utils.make_grid's (`nrow`
+    images a row, 2 pixels of white between them); `path=` writes that grid itself as a PNG with
+    torchvision.utils.save_image (one PNG pixel per image pixel), and the returned figure shows it.
     """
+    from torchvision.utils import make_grid, save_image
+
     x = images.detach().cpu().float()
     if x.dim() == 2:
         side = int(round(x.shape[1] ** 0.5))
@@ -33,19 +39,16 @@ def image_grid(images, nrow=8, title=None, path=None, signed=None):
         x = x.unsqueeze(1)
     if signed or (signed is None and x.min() < 0):
         x = (x + 1) / 2
-    x = x.clamp(0, 1)
-    n = x.shape[0]
-    ncol = min(nrow, n)
-    nrows = (n + ncol - 1) // ncol
-    fig, axes = plt.subplots(nrows, ncol, figsize=(ncol * 0.9, nrows * 0.9), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            img = x[i].permute(1, 2, 0).numpy()
-            ax.imshow(img.squeeze(-1) if img.shape[-1] == 1 else img, cmap="gray", vmin=0, vmax=1)
+    grid = make_grid(x.clamp(0, 1), nrow=min(nrow, len(x)), padding=2, pad_value=1.0)   # (3, H', W')
+    if path is not None:
+        save_image(grid, path)
+    columns, rows = min(nrow, len(x)), (len(x) + nrow - 1) // nrow
+    fig, ax = plt.subplots(figsize=(0.9 * columns, 0.9 * rows + (0.4 if title else 0)))
+    ax.imshow(grid.permute(1, 2, 0).numpy(), vmin=0, vmax=1, interpolation="nearest")
+    ax.axis("off")
     if title:
-        fig.suptitle(title)
-    return _finish(fig, path)
+        ax.set_title(title)
+    return _finish(fig, None)
 
 
 def latent_scatter(z, labels=None, title="latent space", path=None):
