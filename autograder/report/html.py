@@ -14,15 +14,16 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
        padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { border-bottom: 2px solid #3a6ea5; padding-bottom: .15em; margin-top: 1.8em; }
 .meta { color: #666; } nav a { margin-right: 1em; }
-table { border-collapse: collapse; margin: .6em 0; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left;
+table { border-collapse: collapse; margin: .6em 0; max-width: 100%; } small { overflow-wrap: anywhere; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left;
         vertical-align: top; } th { background: #f1f4f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.flag td { background: #fdf0ee; } .flag-name { color: #c0392b; font-weight: 600; }
+tr.flag td { background: #fdf0ee; } .flag-name { color: #c0392b; font-weight: 600; white-space: nowrap; }
 img.plot { display: block; max-width: 100%; height: auto; margin: .6em 0; border: 1px solid #eee; }
 .grid img.plot { max-width: 49%; margin: 0; }
 pre { margin: 0; white-space: pre-wrap; font: 12px/1.35 ui-monospace, "DejaVu Sans Mono", monospace; }
 .side { display: grid; grid-template-columns: 1fr 1fr; gap: .8em; } .side pre { background: #fafafa; padding: .5em;
         border: 1px solid #e4e4e4; overflow-x: auto; } mark { background: #ffe08a; }
-details { margin: .4em 0; } summary { cursor: pointer; } .grid { display: flex; flex-wrap: wrap; gap: 1em; }
+.glance { background: #f1f4f8; border-left: 4px solid #3a6ea5; padding: .5em 1em; margin: 1em 0; }
+.glance li { margin: .15em 0; } details { margin: .4em 0; } summary { cursor: pointer; } .grid { display: flex; flex-wrap: wrap; gap: 1em; }
 """
 
 
@@ -98,21 +99,33 @@ def _test_table(tid, tests):
                   ["flag" if t["flag"] else "" for t in tests])
 
 
-def _failures(a):
+def _failures(a, top=10):
     out = ['<h3 id="failures">Commonest failure messages</h3>',
-           "<p>Per function, the messages of failed tests with numbers and the student's own traceback taken out; "
-           "a count of many students on one message often means one misleading docstring.</p>"]
-    rows = [[escape(f["unit"]), f'<code>{escape(f["function"])}</code>', _n(f["students"]), _n(f["failures"]),
-             f'<pre>{escape(f["message"])}</pre>', escape(", ".join(f["tests"][:4]) + (" ..." if len(f["tests"]) > 4 else ""))]
-            for f in a["failures"]]
-    out.append(_table("failures", ["unit", "function", "students", "failures", "message", "tests"], rows)
-               if rows else "<p>No failed test.</p>")
+           "<p>The messages of failed tests with numbers and the student's own traceback taken out, grouped per "
+           "function: many students on one message often means one misleading docstring.</p>"]
+    if not a["failures"]:
+        return "\n".join(out + ["<p>No failed test.</p>"])
+    commonest = sorted(a["failures"], key=lambda f: -f["students"])[:top]
+    out += [_failure_table("top-failures", commonest),
+            f'<details><summary>All {len(a["failures"])} messages, the commonest {a.get("top_messages", 5)} of each '
+            'function, by unit</summary>', _failure_table("failures", a["failures"]), "</details>"]
     if a["not_attempted"]:
         out += ["<details><summary>Not attempted (every failure was NotImplementedError)</summary>",
                 _table("not-attempted", ["unit", "function", "students"],
                        [[escape(r["unit"]), f'<code>{escape(r["function"])}</code>', _n(r["students"])]
                         for r in a["not_attempted"]]), "</details>"]
     return "\n".join(out)
+
+
+def _failure_table(tid, rows):
+    return _table(tid, ["unit", "function", "students", "failures", "message", "tests"],
+                  [[escape(f["unit"]), f'<code>{escape(f["function"])}</code>', _n(f["students"]), _n(f["failures"]),
+                    f'<pre>{escape(f["message"])}</pre>',
+                    f"<small>{escape(_some(f['tests']))}</small>"] for f in rows])
+
+
+def _some(names, n=3):
+    return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
 
 
 def similarity_section(doc, folder):
@@ -152,20 +165,38 @@ def _highlight(code, regions, context=3):
     return text
 
 
+def _glance(items, similar):
+    """The headline numbers of each section, at the top of the page."""
+    lines = []
+    if items:
+        s, flagged = items["students"], sum(bool(t["flag"]) for t in items["tests"])
+        lines.append(f'{s["graded"]} graded students, overall mean {_num(items["overall"]["mean_percent"], "{:.1f}%")}; '
+                     f'<a href="#look-first">{flagged} of {len(items["tests"])} tests to look at first</a>; '
+                     f'<a href="#failures">{len(items["failures"])} grouped failure messages</a>')
+    if similar:
+        ref = sum(p["kind"] == "reference" for p in similar["pairs"])
+        lines.append(f'<a href="#similar-pairs">{len(similar["pairs"])} similar pair(s)</a> at or above '
+                     f'{similar["threshold"]:g} in {sum(u["pairs"] for u in similar["units"])} compared, '
+                     f'{ref} of them against the reference solution')
+    return '<ul class="glance">' + "".join(f"<li>{line}</li>" for line in lines) + "</ul>" if lines else ""
+
+
 def write_page(folder):
     """Write folder/index.html from whatever sections' data the folder holds."""
     folder = Path(folder)
+    read = lambda name: json.loads((folder / name).read_text()) if (folder / name).is_file() else None
+    items, similar = read("item_analysis.json"), read("similarity.json")
     parts = []
-    if (folder / "item_analysis.json").is_file():
-        parts.append(("items", "Item analysis", item_section(json.loads((folder / "item_analysis.json").read_text()), folder)))
-    if (folder / "similarity.json").is_file():
-        parts.append(("similarity", "Similarity", similarity_section(json.loads((folder / "similarity.json").read_text()), folder)))
+    if items:
+        parts.append(("items", "Item analysis", item_section(items, folder)))
+    if similar:
+        parts.append(("similarity", "Similarity", similarity_section(similar, folder)))
     nav = " ".join(f'<a href="#{sid}">{title}</a>' for sid, title, _ in parts)
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     page = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>genlab class report</title>"
             f"<style>{STYLE}</style></head><body>\n<h1>genlab class report</h1>\n"
             f'<p class="meta">Written {escape(when)} by <code>python -m autograder report</code> and '
-            f'<code>similarity</code>. Everything is in this one file.</p>\n<nav>{nav}</nav>\n'
+            f'<code>similarity</code>. Everything is in this one file.</p>\n<nav>{nav}</nav>\n{_glance(items, similar)}\n'
             + "\n".join(body for _, _, body in parts) + "\n</body></html>\n")
     (folder / "index.html").write_text(page)
     return folder / "index.html"

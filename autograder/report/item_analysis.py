@@ -127,7 +127,7 @@ def analyse(entries, units=None):
         "checklist": _pass_rates(graded, "checklist", "item"),
         "projects": _pass_rates(graded, "projects", "name"),
         "tests": tests, "failures": failures, "not_attempted": skipped,
-        "low_discrimination": LOW_DISCRIMINATION, "min_students": MIN_STUDENTS,
+        "low_discrimination": LOW_DISCRIMINATION, "min_students": MIN_STUDENTS, "top_messages": TOP_MESSAGES,
     }
 
 

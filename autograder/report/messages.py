@@ -31,11 +31,13 @@ def unit_functions(unit):
 
 @lru_cache(maxsize=65536)
 def function_of(test_name, output, unit):
-    """`output` names the student's function when their code raised (genlab.<unit>.<name> raised
-    ...); otherwise the longest function of the unit whose name is in the test's name."""
-    for m in _FUNCTION.finditer(output or ""):
-        if m.group(1) == unit:
-            return m.group(2)
+    """The first of the unit's functions that `output` names (genlab.<unit>.<name> raised ..., or
+    "called through" it: a student's own helper is not a group); otherwise the longest function of
+    the unit whose name is in the test's name."""
+    named = [m.group(2) for m in _FUNCTION.finditer(output or "") if m.group(1) == unit]
+    known = [f for f in named if f in unit_functions(unit)]
+    if known:
+        return known[0]
     short = test_name.split("::")[-1].split("[")[0].lower()
     found = [f for f in unit_functions(unit) if f.lower() in short]
     return max(found, key=len) if found else "(other)"

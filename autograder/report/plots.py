@@ -61,16 +61,18 @@ def units(analysis):
 
 
 def pass_rates(rows, title):
-    fig = _figure(6.4, 0.45 * len(rows) + 0.9)
+    fig = _figure(9.0, 0.3 * len(rows) + 0.9)
     ax = fig.add_subplot()
-    labels = [str(r["name"])[:60] for r in rows]
     rates = [100 * (r["pass_rate"] or 0) for r in rows]
-    ax.barh(range(len(rows)), rates, color=[BLUE if r["graded"] else GREY for r in rows])
-    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.barh(range(len(rows)), rates, height=0.7, color=[BLUE if r["graded"] else GREY for r in rows])
+    ax.set_yticks(range(len(rows)), [str(r["name"])[:70] for r in rows], fontsize=8)
+    for k, rate in enumerate(rates):
+        ax.text(rate + 1, k, f"{rate:.0f}%", va="center", fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 108)
     ax.set_xlabel("percent of the graded students who passed", fontsize=8)
     ax.set_title(title, fontsize=10)
+    ax.tick_params(axis="x", labelsize=8)
     return _png(fig)
 
 
