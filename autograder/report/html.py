@@ -14,7 +14,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
        padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { border-bottom: 2px solid #3a6ea5; padding-bottom: .15em; margin-top: 1.8em; }
 .meta { color: #666; } nav a { margin-right: 1em; }
-table { border-collapse: collapse; margin: .6em 0; max-width: 100%; } small { overflow-wrap: anywhere; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left;
+table { border-collapse: collapse; margin: .6em 0; max-width: 100%; } small, td.test { overflow-wrap: anywhere; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left;
         vertical-align: top; } th { background: #f1f4f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.flag td { background: #fdf0ee; } .flag-name { color: #c0392b; font-weight: 600; white-space: nowrap; }
 img.plot { display: block; max-width: 100%; height: auto; margin: .6em 0; border: 1px solid #eee; }
@@ -93,7 +93,7 @@ def item_section(a, folder):
 
 def _test_table(tid, tests):
     rows = [[f'<span class="flag-name">{escape(t["flag"])}</span>' if t["flag"] else "", escape(t["unit"]),
-             f'{escape(t["name"])}{" (hidden)" if t["hidden"] else ""}', _n(t["students"]), _n(_pct(t["pass_rate"])),
+             f'<td class="test">{escape(t["name"])}{" (hidden)" if t["hidden"] else ""}</td>', _n(t["students"]), _n(_pct(t["pass_rate"])),
              _n(_num(t["discrimination"]))] for t in tests]
     return _table(tid, ["flag", "unit", "test", "students", "pass rate", "discrimination"], rows,
                   ["flag" if t["flag"] else "" for t in tests])
@@ -143,10 +143,13 @@ def similarity_section(doc, folder):
     out.append(f'<h3 id="similar-pairs">{len(pairs)} pair(s) at or above the threshold</h3>')
     if pairs:
         out.append(_table("similarity-pairs", ["score", "unit", "a", "b", "against", "share of a", "share of b"],
-                          [[_n(f'<a href="#pair-{k}">{p["score"]:.2f}</a>'), escape(p["unit"]), escape(p["a"]),
+                          [[_n(f'<a href="#pair-{k}">{p["score"]:.2f}</a>' if "code_a" in p else f'{p["score"]:.2f}'),
+                            escape(p["unit"]), escape(p["a"]),
                             escape(p["b"]), escape(p["kind"]), _n(_pct(p["share_a"])), _n(_pct(p["share_b"]))]
                            for k, p in enumerate(pairs)], ["flag" if p["kind"] == "reference" else "" for p in pairs]))
     for k, p in enumerate(pairs):
+        if "code_a" not in p:  # past the SHOWN commonest of its unit: listed, not shown
+            continue
         out.append(f'<details id="pair-{k}"{" open" if k < 3 else ""}><summary>{p["score"]:.2f} · {escape(p["unit"])}: '
                    f'{escape(p["a"])} ~ {escape(p["b"])}</summary><div class="side">'
                    f'<pre class="code-a">{_highlight(p["code_a"], p["regions_a"])}</pre>'

@@ -45,7 +45,9 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="genlab-chromium-")
         to_browser_r, self._w = os.pipe()
         self._r, from_browser_w = os.pipe()
-        # The child's ends moved above fd 10 first, so that putting them on 3 and 4 clobbers neither.
+        # The child's ends moved above fd 10 first (close-on-exec), so that putting them on 3 and 4
+        # clobbers neither; dup2 makes the copies on 3 and 4 inheritable, and nothing else is
+        # (Python opens every file descriptor non-inheritable, PEP 446).
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_browser_r, from_browser_w)]
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -53,11 +55,12 @@ class Browser:
         def wire():  # in the child, before exec: the browser reads commands on fd 3, answers on fd 4
             os.dup2(high[0], 3)
             os.dup2(high[1], 4)
+        self.log = open(Path(self.profile) / "chromium.log", "w+b")  # a file: a full pipe would stall it
         try:
             self.proc = subprocess.Popen([self.binary, *FLAGS, f"--user-data-dir={self.profile}",
                                           f"--window-size={self.width},{self.height}"],
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         preexec_fn=wire, pass_fds=(3, 4))
+                                         stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+                                         preexec_fn=wire, close_fds=False)  # keeps the 3 and 4 wire() made
         finally:
             for fd in high:
                 os.close(fd)
@@ -82,6 +85,7 @@ class Browser:
             self.proc.wait()
         os.close(self._w)
         os.close(self._r)
+        self.log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
     # ---- the protocol ------------------------------------------------------------------------------
@@ -106,7 +110,8 @@ class Browser:
                 raise TimeoutError(f"Chromium did not answer within {self.timeout} s")
             chunk = os.read(self._r, 1 << 20)
             if not chunk:
-                raise RuntimeError("Chromium closed the pipe: " + self.proc.stderr.read().decode(errors="replace")[-2000:])
+                self.log.seek(0)
+                raise RuntimeError("Chromium closed the pipe: " + self.log.read().decode(errors="replace")[-2000:])
             self._buf += chunk
         raw, self._buf = self._buf.split(b"\0", 1)
         msg = json.loads(raw)
