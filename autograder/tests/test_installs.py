@@ -13,7 +13,8 @@ USED_AS = {"torch": r"^\s*import torch", "numpy": r"\.numpy\(\)", "scikit-learn"
            "pytest-timeout": r"^timeout = \d+", "ipykernel": r'"kernel_name"|kernel_name="python3"',
            "nbformat": r"^\s*import nbformat", "nbclient": r"from nbclient", "nbgrader": r"nbgrader",
            "pyyaml": r"^\s*import yaml", "sacrebleu": r"import sacrebleu|from sacrebleu", "scipy": r"scipy",
-           "mido": r"import mido", "pillow": r"from PIL import|import PIL", "transformers": r"from transformers"}
+           "mido": r"import mido", "pillow": r"from PIL import|import PIL", "transformers": r"from transformers",
+           "copydetect": r"from copydetect import"}
 
 
 def _name(req):
