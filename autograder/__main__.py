@@ -1,4 +1,5 @@
-"""python -m autograder {release, grade, verify, grade-all, manual, lms, ci, classroom, gradescope, nbgrader-course, nbgrader-grade, otter}"""
+"""python -m autograder {release, grade, verify, grade-all, manual, lms, report, similarity, ci, classroom, gradescope,
+nbgrader-course, nbgrader-grade, otter}"""
 import argparse
 import sys
 
@@ -59,6 +60,23 @@ def main(argv=None):
     p.add_argument("manual", nargs="?", help="merge: the filled-in manual.csv")
     p.add_argument("--out", default="written", help="collect: where to write the answers and manual.csv")
 
+    # ---- the class report: item analysis and similarity, one offline HTML page (autograder/report/) ----
+    p = sub.add_parser("report", help="item analysis of a gradebook (pass rates, discrimination, score "
+                       "distributions, commonest failures) into an offline HTML page with CSV/JSON")
+    p.add_argument("gradebook", help="grade-all's (or grade-all merge's) output folder")
+    p.add_argument("--out", default="report", help="the report folder (default report/)")
+
+    p = sub.add_parser("similarity", help="similar submissions per unit, each pair and against the reference "
+                       "(copydetect's winnowing), into the same HTML page")
+    p.add_argument("submissions", help="the folder of student folders (grade-all's input, or its submissions/)")
+    p.add_argument("--out", default="report", help="the report folder (default report/)")
+    p.add_argument("--units", default=None, help="comma-separated units (default: all)")
+    p.add_argument("--previous", action="append", default=None,
+                   help="a previous term's folder of student folders (repeatable)")
+    p.add_argument("--threshold", type=float, default=None, help="flag pairs at or above this score (default 0.6)")
+    p.add_argument("--min-match", type=int, default=None,
+                   help="and with at least this many characters of filtered code matched on each side (default 100)")
+
     # ---- the platforms: Gradescope's zip, an nbgrader course (autograder/platforms/) ----
     p = sub.add_parser("gradescope", help="build Gradescope's autograder zip (setup.sh, run_autograder, source)")
     p.add_argument("--out", default="autograder.zip")
@@ -105,6 +123,12 @@ def main(argv=None):
     if args.command == "lms":
         from . import lms
         return lms.main(args)
+    if args.command == "report":
+        from .report import item_analysis
+        return item_analysis.main(args)
+    if args.command == "similarity":
+        from .report import similarity
+        return similarity.main(args)
     if args.command == "gradescope":
         from .platforms import gradescope
         return gradescope.main_build(args)

@@ -14,7 +14,8 @@ USED_AS = {"torch": r"^\s*import torch", "numpy": r"\.numpy\(\)", "scikit-learn"
            "nbformat": r"^\s*import nbformat", "nbclient": r"from nbclient", "nbgrader": r"nbgrader",
            "pyyaml": r"^\s*import yaml", "sacrebleu": r"import sacrebleu|from sacrebleu", "scipy": r"scipy",
            "mido": r"import mido", "pillow": r"from PIL import|import PIL", "transformers": r"from transformers",
-           "torchvision": r"from torchvision", "otter-grader": r"^\s*import otter|from otter"}
+           "torchvision": r"from torchvision", "otter-grader": r"^\s*import otter|from otter",
+           "copydetect": r"from copydetect import"}
 
 
 def _name(req):

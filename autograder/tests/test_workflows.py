@@ -156,7 +156,7 @@ def test_every_autograder_command_in_a_workflow_is_a_real_command(path, monkeypa
     assert commands
     for argv in commands:
         args = parse_cli(argv, monkeypatch)
-        assert args.command in ("release", "grade", "verify", "grade-all", "ci", "classroom")
+        assert args.command in ("release", "grade", "verify", "grade-all", "ci", "classroom", "report", "similarity")
 
 
 def test_the_student_workflow_runs_on_pull_requests_and_by_hand():
