@@ -26,6 +26,15 @@ Conventions:
   `drop_mask`, `x_T`); given, it is used exactly as passed; None, it is drawn from torch's global
   generator. No test depends on the order or the number of random draws you make.
 - Tensors are float32 on the CPU in the tests.
+- How the two training tests judge your work: the judge builds the initial weights (its own copy of
+  TinyCLIP or ConditionalDenoiser, freshly seeded) and sends them with the TRAINING digits; your
+  class loads them (load_state_dict, strict), trains with your forward and your loss (clip_loss,
+  ConditionalDenoiser.loss) under Adam, and hands back its state_dict. The judge loads those
+  weights into its own copy of the documented architecture and measures everything itself, on
+  data your code never sees (the test digits, fresh captions, its own sampling noise). So the
+  state_dict layouts below are part of the specification, every layer must be trained (only
+  TinyCLIP's logit_scale may end where it started), and your
+  zero_shot_classify, recall_at_k and guided_sample are graded in their own tests.
 """
 import math
 
@@ -82,6 +91,18 @@ class TinyCLIP(nn.Module):
     The text encoder is a bag of words: the MEAN of the token embeddings over the positions that
     are not <pad> (tokens != pad_id; <bos> and <eos> count as words), then text_encoder and
     text_proj. (Word order hardly matters for these captions; a transformer would be slower.)
+
+    state_dict (every key and shape; the tests load weights by these names, strictly, and the
+    judge loads your trained weights into its own copy of this architecture; I = image_dim,
+    H = hidden_dim, E = embed_dim, V = vocab_size):
+        image_encoder.0.weight (H, I)    image_encoder.0.bias (H,)
+        image_encoder.2.weight (H, H)    image_encoder.2.bias (H,)
+        image_proj.weight      (E, H)    image_proj.bias      (E,)
+        token_embedding.weight (V, H)    (row pad_id starts at zero: nn.Embedding's padding_idx)
+        text_encoder.0.weight  (H, H)    text_encoder.0.bias  (H,)
+        text_proj.weight       (E, H)    text_proj.bias       (E,)
+        logit_scale            ()
+    (nn.Sequential numbers its layers, so the ReLUs are the missing indices 1 and 3.)
 
     encode_image(images: (B, image_dim)) -> (B, embed_dim), each row of L2 norm 1
     encode_text(tokens: (B, L) int64) -> (B, embed_dim), each row of L2 norm 1
@@ -307,7 +328,8 @@ class ConditionalDenoiser(nn.Module):
     """A label-conditioned noise predictor eps(x_t, t, label) for flat data, with a null label.
 
     Labels are 0..n_classes - 1, and `null_label` = n_classes means "no label" (unconditional).
-    Architecture (keep the attribute names: the tests load weights by them):
+    Architecture (keep the attribute names and add no other parameters or buffers: the tests load
+    weights by them):
         input:           Linear(data_dim, hidden_dim)
         time_embedding:  Embedding(T, hidden_dim)          (one learned vector per time step)
         label_embedding: Embedding(n_classes + 1, hidden_dim)   (row n_classes is the null label)
@@ -317,6 +339,18 @@ class ConditionalDenoiser(nn.Module):
             net(input(x_t) + time_embedding(t) + label_embedding(labels))
     Buffers: `betas` = cfg_betas(T) (float32, (T,)); store `self.T`, `self.null_label`, `self.p_uncond`
     (loss reads self.p_uncond when it is called: the tests set it to 0 or 1 on a built model).
+
+    state_dict (every key and shape; the tests load weights by these names, strictly, and the
+    judge loads your trained weights into its own copy of this architecture; D = data_dim,
+    H = hidden_dim, C = n_classes):
+        betas                  (T,)      (the buffer: training never changes it)
+        input.weight           (H, D)    input.bias (H,)
+        time_embedding.weight  (T, H)
+        label_embedding.weight (C + 1, H)
+        net.1.weight (H, H)    net.1.bias (H,)
+        net.3.weight (H, H)    net.3.bias (H,)
+        net.5.weight (D, H)    net.5.bias (D,)
+    (nn.Sequential numbers its layers, so the SiLUs are the missing indices 0, 2 and 4.)
 
     loss(x0, labels, t=None, noise=None, drop_mask=None) -> scalar, the DDPM "simple" loss with
     label dropout:

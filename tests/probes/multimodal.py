@@ -134,8 +134,8 @@ class FixedDenoiser(nn.Module):
         return x @ self.W + self.u[t] + self.v[labels]
 
 
-def guided_sample_fixed(genlab, W, u, v, betas, labels, scale, x_T, noise):
-    """The student's guided_sample on our FixedDenoiser, with the start and the noise given."""
+def guided_sample_fixed(genlab, W, u, v, betas, labels, scale, x_T=None, noise=None):
+    """The student's guided_sample on our FixedDenoiser, with the start and the noise given (or None: its own draws)."""
     return genlab.multimodal.guided_sample(FixedDenoiser(W, u, v, betas), labels, scale, x_T=x_T, noise=noise)
 
 
