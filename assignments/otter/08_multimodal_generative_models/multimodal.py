@@ -10,103 +10,109 @@ name = "multimodal"
 points = 25
 
 
-@test_case(name="test_clip_loss_is_log_b_for_uniform_logits", points=1.4706)
+@test_case(name="test_clip_loss_is_log_b_for_uniform_logits", points=1.3889)
 def test_clip_loss_is_log_b_for_uniform_logits(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_clip_loss_is_log_b_for_uniform_logits", env)
 
 
-@test_case(name="test_clip_loss_is_near_zero_for_separated_pairs", points=1.4706)
+@test_case(name="test_clip_loss_is_near_zero_for_separated_pairs", points=1.3889)
 def test_clip_loss_is_near_zero_for_separated_pairs(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_clip_loss_is_near_zero_for_separated_pairs", env)
 
 
-@test_case(name="test_clip_loss_is_symmetric_and_ignores_norms", points=1.4706)
+@test_case(name="test_clip_loss_is_symmetric_and_ignores_norms", points=1.3889)
 def test_clip_loss_is_symmetric_and_ignores_norms(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_clip_loss_is_symmetric_and_ignores_norms", env)
 
 
-@test_case(name="test_clip_loss_clamps_the_scale_at_log_100", points=1.4706)
+@test_case(name="test_clip_loss_clamps_the_scale_at_log_100", points=1.3889)
 def test_clip_loss_clamps_the_scale_at_log_100(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_clip_loss_clamps_the_scale_at_log_100", env)
 
 
-@test_case(name="test_clip_loss_gradient_reaches_the_scale", points=1.4706)
+@test_case(name="test_clip_loss_gradient_reaches_the_scale", points=1.3889)
 def test_clip_loss_gradient_reaches_the_scale(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_clip_loss_gradient_reaches_the_scale", env)
 
 
-@test_case(name="test_tiny_clip_shapes_norms_and_initial_scale", points=1.4706)
+@test_case(name="test_tiny_clip_shapes_norms_and_initial_scale", points=1.3889)
 def test_tiny_clip_shapes_norms_and_initial_scale(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_tiny_clip_shapes_norms_and_initial_scale", env)
 
 
-@test_case(name="test_tiny_clip_forward_clamps_the_scale", points=1.4706)
+@test_case(name="test_tiny_clip_forward_clamps_the_scale", points=1.3889)
 def test_tiny_clip_forward_clamps_the_scale(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_tiny_clip_forward_clamps_the_scale", env)
 
 
-@test_case(name="test_tiny_clip_text_encoder_ignores_padding", points=1.4706)
+@test_case(name="test_tiny_clip_text_encoder_ignores_padding", points=1.3889)
 def test_tiny_clip_text_encoder_ignores_padding(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_tiny_clip_text_encoder_ignores_padding", env)
 
 
-@test_case(name="test_zero_shot_classify_is_a_softmax_over_prompts", points=1.4706)
+@test_case(name="test_zero_shot_classify_is_a_softmax_over_prompts", points=1.3889)
 def test_zero_shot_classify_is_a_softmax_over_prompts(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_zero_shot_classify_is_a_softmax_over_prompts", env)
 
 
-@test_case(name="test_retrieval_index_matches_brute_force_cosine", points=1.4706)
+@test_case(name="test_retrieval_index_matches_brute_force_cosine", points=1.3889)
 def test_retrieval_index_matches_brute_force_cosine(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_retrieval_index_matches_brute_force_cosine", env)
 
 
-@test_case(name="test_recall_at_k_on_hand_built_cases", points=1.4706)
+@test_case(name="test_recall_at_k_on_hand_built_cases", points=1.3889)
 def test_recall_at_k_on_hand_built_cases(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_recall_at_k_on_hand_built_cases", env)
 
 
-@test_case(name="test_caption_decoder_shapes_loss_and_captions", points=1.4706)
+@test_case(name="test_caption_decoder_shapes_loss_and_captions", points=1.3889)
 def test_caption_decoder_shapes_loss_and_captions(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_caption_decoder_shapes_loss_and_captions", env)
 
 
-@test_case(name="test_caption_decoder_is_causal", points=1.4706)
+@test_case(name="test_caption_decoder_is_causal", points=1.3889)
 def test_caption_decoder_is_causal(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_caption_decoder_is_causal", env)
 
 
-@test_case(name="test_classifier_free_guidance_closed_form", points=1.4706)
+@test_case(name="test_classifier_free_guidance_closed_form", points=1.3889)
 def test_classifier_free_guidance_closed_form(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_classifier_free_guidance_closed_form", env)
 
 
-@test_case(name="test_conditional_denoiser_loss_with_given_draws", points=1.4706)
+@test_case(name="test_conditional_denoiser_loss_with_given_draws", points=1.3889)
 def test_conditional_denoiser_loss_with_given_draws(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_conditional_denoiser_loss_with_given_draws", env)
 
 
-@test_case(name="test_guided_sample_with_a_zero_model", points=1.4705)
+@test_case(name="test_guided_sample_with_a_zero_model", points=1.3889)
 def test_guided_sample_with_a_zero_model(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_guided_sample_with_a_zero_model", env)
 
 
-@test_case(name="test_open_clip_embeddings_with_a_stand_in", points=1.4705)
+@test_case(name="test_guided_sample_draws_its_own_start_and_noise", points=1.3888)
+def test_guided_sample_draws_its_own_start_and_noise(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_multimodal.py::test_guided_sample_draws_its_own_start_and_noise", env)
+
+
+@test_case(name="test_open_clip_embeddings_with_a_stand_in", points=1.3888)
 def test_open_clip_embeddings_with_a_stand_in(env):
     from autograder.platforms.otter_check import check
     check("tests/test_multimodal.py::test_open_clip_embeddings_with_a_stand_in", env)
