@@ -431,7 +431,9 @@ def test_fit_power_law_recovers_the_parameters_from_noisy_data(worker):
     off, hence A's wide bound; it still rejects a fit without E or in linear n by far). A normal fit
     puts each bound beyond 17 sd (a rate below 1e-60, though the tails are heavier than normal: the
     worst A error is 6.6 sd); distribution-free, 0/1000 failures bound the rate per fit below 0.3%
-    (95%), so below 1.2% per test run.
+    (95%), so below 1.2% per test run. The docstring's other reading of "then refined", all three
+    parameters refined jointly (least squares on log(loss), run by the same script on the same
+    1000 data sets), errs at most E 0.0026, A 0.024, alpha 0.0068: 0/1000 failures too.
     """
     bounds = (0.02, 0.3, 0.06)
     for _ in range(4):
