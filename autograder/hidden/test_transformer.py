@@ -105,10 +105,9 @@ BLOCK_NOTE = ("(The block tests run your block with ln1 and ln2 replaced by an e
               "weights, so a LayerNorm bug shows only in the LayerNorm tests.)")
 
 
-def block_hint(worker, block, state, x, mask, got):
-    """Name the piece of the block that is wrong: the student's own attention or feed-forward
-    (each run on the input the reference block gives it), else the block-layout mistake that
-    reproduces `got`, if one does."""
+def wrong_piece(worker, block, state, x, mask):
+    """The student's own attention and feed-forward, each run on the input the reference block
+    gives it: a sentence naming the one that differs from the reference's, or "" if neither does."""
     d_model, n_heads, d_ff = x.shape[-1], block.attn.n_heads, block.ff.fc1.out_features
     with torch.no_grad():
         h1 = block.ln1(x)
@@ -123,6 +122,18 @@ def block_hint(worker, block, state, x, mask, got):
         if not close(pieces["ff"], block.ff(h2), rtol=1e-4, atol=1e-5):
             return ("Likely cause: your FeedForward (block.ff), not the block: it differs from fc2(gelu(fc1(x))) with "
                     f"the same weights. Fix the feed-forward test first. {BLOCK_NOTE}")
+    return ""
+
+
+def block_hint(worker, block, state, x, mask, got):
+    """Name the piece of the block that is wrong (wrong_piece), else the block-layout mistake that
+    reproduces `got`, if one does."""
+    piece = wrong_piece(worker, block, state, x, mask)
+    if piece:
+        return piece
+    with torch.no_grad():
+        h1 = block.ln1(x)
+        a = block.attn(h1, mask=mask)
         post = block.ln1(x + block.attn(x, mask=mask))
         candidates = {
             "post-LayerNorm (x = ln(x + sublayer(x))); this block is pre-LayerNorm: x = x + sublayer(ln(x))":
@@ -440,7 +451,8 @@ def test_block_is_causal_under_causal_mask(worker):
     kwargs = dict(d_model=16, n_heads=2, d_ff=32, mask=causal(L), state_dict=state)
     out = worker.probe("transformer.block_forward", x=x, **kwargs)
     out2 = worker.probe("transformer.block_forward", x=x2, **kwargs)
-    expect_close(out2[:, :t + 1], out[:, :t + 1], hint=(
+    piece = "" if close(out2[:, :t + 1], out[:, :t + 1], rtol=1.3e-6, atol=1e-5) else wrong_piece(worker, block, state, x, causal(L))
+    expect_close(out2[:, :t + 1], out[:, :t + 1], hint=piece or (
         f"changing tokens after position {t} changed the block's outputs at positions <= {t}: pass the mask "
         "through to the attention, and let nothing else mix positions"))
 
@@ -451,7 +463,8 @@ def test_block_is_permutation_equivariant_without_mask(worker):
     kwargs = dict(d_model=16, n_heads=4, d_ff=32, state_dict=state)
     out = worker.probe("transformer.block_forward", x=x, **kwargs)
     out_perm = worker.probe("transformer.block_forward", x=x[:, perm], **kwargs)
-    expect_close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5, hint=(
+    piece = "" if close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5) else wrong_piece(worker, block, state, x, None)
+    expect_close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5, hint=piece or (
         "without a mask or positional encoding, permuting the input positions must permute the outputs the "
         "same way. Something in your block depends on position or mixes heads and positions"))
 
