@@ -517,10 +517,10 @@ def test_bleu_equals_sacrebleu_on_random_small_corpora(worker):
     for case, out in zip(cases, outcomes):
         hyps, refs, max_n, smooth = case["hypotheses"], case["references"], case["max_n"], case["smooth"]
         result = sacrebleu_result(hyps, refs, max_n=max_n, smooth=smooth)
-        corpus = f"hypotheses {hyps}, references {refs}, max_n={max_n}, smooth={smooth!r}"
+        expected, corpus = result.score, f"hypotheses {hyps}, references {refs}, max_n={max_n}, smooth={smooth!r}"
         assert "value" in out, f"bleu raised {out.get('raised')} on {corpus}: {out.get('message')}"
-        assert close(out["value"], result.score, rel=1e-6, abs_=1e-9), (
-            f"BLEU {out['value']}, sacrebleu gives {result.score} on {corpus}. {bleu_hint(result)}")
+        got = out["value"]
+        assert close(got, expected, rel=1e-6, abs_=1e-9), f"BLEU {got}, sacrebleu gives {expected} on {corpus}. {bleu_hint(result)}"
 
 
 # ---- perplexity and bits per token --------------------------------------------------------------
