@@ -6,7 +6,9 @@
    tests and their probes, the grading engine without its hidden parts, the notebooks released by
    nbgrader itself, the student README, the grading workflows (pull requests: grade.yml; GitHub
    Classroom's points: classroom.yml) and the student's own pyproject.toml (platforms/installs.py),
-   plus MANIFEST.json (hashes of the files a student must not change).
+   plus MANIFEST.json (hashes of the files a student must not change). The README is generated
+   from docs/STUDENT_README.md and the rubric's [[unit]] table (`student_readme`): one row per
+   unit with its module, notebook and checklist item, so it cannot miss a unit.
 3. Proves the release contains no solution text and nothing hidden (`leaks`), and fails otherwise.
 """
 import hashlib
@@ -118,6 +120,71 @@ def file_hash(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+UNITS_MARKER = "<!-- UNITS -->"
+
+
+def unit_table(rubric=None, assignments=None):
+    """The student README's table of units, from the rubric: one row per unit number (unit 01
+    holds foundations and metrics) with its modules, its notebook (assignments/NN_*.ipynb) and the
+    checklist items and projects its groups score. Raises ValueError when a unit the groups name
+    has no [[unit]] entry, or a unit number has no notebook or several."""
+    from .results import load_rubric, rubric_units
+
+    rubric = rubric or load_rubric()
+    assignments = Path(assignments or ROOT / "assignments")
+    described = {u["name"]: u for u in rubric.get("unit", [])}
+    missing = [u for u in rubric_units(rubric) if u not in described]
+    if missing:
+        raise ValueError(f"the rubric's groups name unit(s) {missing} without a [[unit]] entry (name, number, title): "
+                         "the student README could not list them")
+    items = {c["id"]: c["item"] for c in rubric["checklist"]}
+    projects = {p["id"]: p["name"] for p in rubric.get("project", [])}
+    rows = {}
+    for name in rubric_units(rubric):
+        unit = described[name]
+        row = rows.setdefault(unit["number"], {"titles": [], "modules": [], "scores": [], "projects": []})
+        row["titles"].append(unit["title"])
+        row["modules"].append(f"`genlab.{name}`")
+        groups = [g for g in rubric["group"] if g["unit"] == name]
+        for g in groups:
+            if g.get("project"):
+                text = f"Project {g['project']} ({projects.get(g['project'], '')}): all of its `test_project_*` tests pass"
+                if text not in row["projects"]:
+                    row["projects"].append(text)
+            if "checklist" in g:
+                text = items[g["checklist"]]
+                if any("checklist" not in other for other in groups):   # only some of the unit's tests score it
+                    tests = sorted({t.split("::")[-1] for t in g["tests"]})
+                    text += f" (the tests {', '.join(f'`{t}`' for t in tests)}; the rest of the unit scores points only)"
+            else:
+                continue
+            if text not in row["scores"]:
+                row["scores"].append(text)
+    lines = ["| unit | module | notebook | checklist item |", "|---|---|---|---|"]
+    for number in sorted(rows):
+        row = rows[number]
+        notebooks = sorted(assignments.glob(f"{number:02d}_*.ipynb"))
+        if len(notebooks) != 1:
+            raise ValueError(f"unit {number:02d} needs exactly one notebook assignments/{number:02d}_*.ipynb, "
+                             f"found {[n.name for n in notebooks]}")
+        lines.append(f"| {number:02d} {' + '.join(row['titles'])} | {', '.join(row['modules'])} | "
+                     f"`assignments/{notebooks[0].name}` | {'; '.join(row['scores'] + row['projects']) or 'points only'} |")
+    projects_item = next((c for c in rubric["checklist"] if "projects_needed" in c), None)
+    lines += ["", f"A checklist item passes when its tests earn at least {rubric['pass_fraction']:.0%} of their points; "
+                  "a project passes when every one of its tests passes"
+              + (f", and \"{projects_item['item']}\" counts the projects passed ({projects_item['projects_needed']} needed)."
+                 if projects_item else ".")]
+    return "\n".join(lines) + "\n"
+
+
+def student_readme(template=None, rubric=None, assignments=None):
+    """docs/STUDENT_README.md with its units marker replaced by `unit_table`."""
+    text = Path(template or ROOT / "docs" / "STUDENT_README.md").read_text()
+    if text.count(UNITS_MARKER) != 1:
+        raise ValueError(f"docs/STUDENT_README.md must hold the line {UNITS_MARKER} once: the table of units goes there")
+    return text.replace(UNITS_MARKER, unit_table(rubric, assignments).rstrip("\n"))
+
+
 def write_manifest(out):
     files = {}
     for rel in PROTECTED:
@@ -145,9 +212,7 @@ def build_release(out=DEFAULT_OUT):
         shutil.copy2(ROOT / rel, out / dest)
     from .platforms.installs import student_pyproject
     (out / "pyproject.toml").write_text(student_pyproject())  # student dependencies; the judge's as `.[judge]`
-    student_readme = ROOT / "docs" / "STUDENT_README.md"
-    if student_readme.exists():
-        shutil.copy2(student_readme, out / "README.md")
+    (out / "README.md").write_text(student_readme())   # the units table from the rubric: never stale
     release_notebooks(out)
     write_manifest(out)
     return out

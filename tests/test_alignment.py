@@ -163,6 +163,13 @@ def test_green_list_equals_the_documented_hash(worker):
         "follow the docstring's hash exactly (s, h1, h2, h; sort ascending, ties to the smaller token id)"
 
 
+def test_green_list_rounds_half_to_even(worker):
+    # 0.25 * 10 = 2.5: Python's round gives 2 (a half goes to the even integer), not 3.
+    green = worker.call("alignment.green_list", 3, 10, 0.25, 12345)
+    assert int(green.sum()) == 2, (f"gamma * V = 2.5 must give round(2.5) = 2 green tokens, got {int(green.sum())}: "
+                                   "Python's round, half to even (not floor(x + 0.5))")
+
+
 def test_watermark_logits_adds_delta_to_green_tokens_only(worker):
     logits, prev = torch.randn(3, 50), torch.tensor([0, 7, 49])
     out = worker.call("alignment.watermark_logits", logits, prev, 2.0, 0.5, 99)

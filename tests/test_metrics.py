@@ -65,6 +65,16 @@ def test_inception_score_of_identical_predictions_is_one(worker):
     assert close(mean, 1.0), f"IS = {mean}; identical predictions have p(y|x) = p(y): KL 0, IS 1"
 
 
+def test_inception_score_parts_have_the_larger_parts_last(worker):
+    # N = 10 one-hot rows, splits = 3: parts are rows 0-2, 3-5, 6-9. The first two hold classes
+    # 0, 1, 2 once each (IS 3), the last 0, 1, 2, 3 (IS 4): mean 10/3, std sqrt(2)/3.
+    probs = torch.eye(4)[[0, 1, 2, 0, 1, 2, 0, 1, 2, 3]]
+    mean, std = worker.call("metrics.inception_score", probs, splits=3)
+    assert close(mean, 10 / 3) and close(std, math.sqrt(2) / 3), (
+        f"got ({mean}, {std}), expected ({10 / 3:.6f}, {math.sqrt(2) / 3:.6f}): part i is rows "
+        "[i*N//splits, (i+1)*N//splits), sizes 3, 3, 4 here (not 3, 3, 3 dropping row 9, not 4, 3, 3)")
+
+
 # ---- BLEU ---------------------------------------------------------------------------------------
 
 def test_bleu_of_a_perfect_match_is_100(worker):
@@ -90,6 +100,15 @@ def test_bleu_with_a_missing_order_is_smoothed_or_zero(worker):
     score = worker.call("metrics.bleu", [hyp], [[ref]], max_n=2, smooth="exp")
     expected = 100 * math.sqrt(2 / 3 * 1 / (2 * 2))
     assert close(score, expected), f"got {score}, expected {expected:.4f}: 'exp' uses p_n = 1/(2^k * total_n)"
+
+
+def test_bleu_without_any_match_is_zero_even_when_smoothed(worker):
+    # No unigram matches, so no n-gram matches at all: sacrebleu gives 0.0 with either smoothing.
+    hyp, ref = "a b c d".split(), "e f g h".split()
+    for smooth in ("exp", "none"):
+        score = worker.call("metrics.bleu", [hyp], [[ref]], smooth=smooth)
+        assert score == 0.0, (f"smooth={smooth!r}: got {score}; with no match at all BLEU is 0 ('exp' smoothing "
+                              "replaces the precision of a missing order only when some n-gram matched)")
 
 
 # ---- perplexity ---------------------------------------------------------------------------------

@@ -193,13 +193,25 @@ def test_transformer_block_is_pre_layer_norm(worker):
              **{f"ff.{k}": v.detach().clone() for k, v in (("fc1.weight", fc1.weight), ("fc1.bias", fc1.bias),
                                                            ("fc2.weight", fc2.weight), ("fc2.bias", fc2.bias))}}
     x, mask = torch.randn(2, 7, d_model), torch.tril(torch.ones(7, 7, dtype=torch.bool))
+    # The probe runs your block with ln1 and ln2 replaced by F.layer_norm carrying your ln weights
+    # (tests/probes/transformer.py): a LayerNorm bug fails the LayerNorm tests, not this one.
     out = worker.probe("transformer.block_forward", d_model=d_model, n_heads=n_heads, d_ff=d_ff, x=x, mask=mask,
                        state_dict=state)
     with torch.no_grad():  # x = x + attn(ln1(x), mask); x = x + ff(ln2(x))
-        h = F.layer_norm(x, (d_model,), ln["ln1.weight"], ln["ln1.bias"], eps=1e-5)
-        x = x + torch_mha(h, h, h, attn_mask=~mask, need_weights=False)[0]
-        h = F.layer_norm(x, (d_model,), ln["ln2.weight"], ln["ln2.bias"], eps=1e-5)
-        expected = x + fc2(F.gelu(fc1(h)))
-    expect_close(out, expected, rtol=1e-4, atol=1e-5, hint=(
-        "pre-LayerNorm: x = x + attn(ln1(x), mask), then x = x + ff(ln2(x)). Normalising the stream "
-        "itself (x = ln(x + sublayer(x))) is post-LayerNorm; check both residuals and which ln goes where"))
+        h1 = F.layer_norm(x, (d_model,), ln["ln1.weight"], ln["ln1.bias"], eps=1e-5)
+        mid = x + torch_mha(h1, h1, h1, attn_mask=~mask, need_weights=False)[0]
+        h2 = F.layer_norm(mid, (d_model,), ln["ln2.weight"], ln["ln2.bias"], eps=1e-5)
+        expected = mid + fc2(F.gelu(fc1(h2)))
+    hint = ("pre-LayerNorm: x = x + attn(ln1(x), mask), then x = x + ff(ln2(x)). Normalising the stream "
+            "itself (x = ln(x + sublayer(x))) is post-LayerNorm; check both residuals and which ln goes where")
+    if not torch.allclose(out, expected, rtol=1e-4, atol=1e-5):   # which piece is wrong?
+        pieces = worker.probe("transformer.block_pieces", d_model=d_model, n_heads=n_heads, d_ff=d_ff,
+                              state_dict=state, attn_input=h1, ff_input=h2, mask=mask)
+        if not torch.allclose(pieces["attn"], mid - x, rtol=1e-4, atol=1e-5):
+            hint = ("your MultiHeadAttention (block.attn) is wrong on its own, not the block's wiring: fix "
+                    "test_multi_head_attention_matches_torch_with_copied_weights first")
+        elif not torch.allclose(pieces["ff"], expected - mid, rtol=1e-4, atol=1e-5):
+            hint = "your FeedForward (block.ff) is wrong on its own: fix test_feed_forward_is_linear_gelu_linear first"
+        else:
+            hint = "your attention and feed-forward are right on their own, so the wiring is wrong. " + hint
+    expect_close(out, expected, rtol=1e-4, atol=1e-5, hint=hint)

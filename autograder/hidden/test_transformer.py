@@ -101,24 +101,66 @@ def reference_block(d_model, n_heads, d_ff):
     return block, {name: t.detach().clone() for name, t in block.state_dict().items()}
 
 
-def block_hint(block, x, mask, got):
-    """Name the block-layout mistake that reproduces `got`, if one does."""
+BLOCK_NOTE = ("(The block tests run your block with ln1 and ln2 replaced by an exact layer norm carrying the same "
+              "weights, so a LayerNorm bug shows only in the LayerNorm tests.)")
+
+
+def wrong_piece(worker, block, state, x, mask):
+    """The student's own attention and feed-forward, each run on the input the reference block
+    gives it: a sentence naming the one that differs from the reference's, or "" if neither does."""
+    d_model, n_heads, d_ff = x.shape[-1], block.attn.n_heads, block.ff.fc1.out_features
     with torch.no_grad():
-        a = lambda h: block.attn(h, mask=mask)  # noqa: E731
-        post = block.ln1(x + a(x))
+        h1 = block.ln1(x)
+        a = block.attn(h1, mask=mask)
+        h2 = block.ln2(x + a)
+        pieces = worker.probe("transformer.block_pieces", d_model=d_model, n_heads=n_heads, d_ff=d_ff, state_dict=state,
+                              attn_input=h1, ff_input=h2, mask=mask)
+        if not close(pieces["attn"], a, rtol=1e-4, atol=1e-5):
+            return ("Likely cause: your MultiHeadAttention (block.attn), not the block: on the block's own normalised "
+                    "input it differs from the reference attention with the same weights. Fix the multi-head "
+                    f"attention tests first. {BLOCK_NOTE}")
+        if not close(pieces["ff"], block.ff(h2), rtol=1e-4, atol=1e-5):
+            return ("Likely cause: your FeedForward (block.ff), not the block: it differs from fc2(gelu(fc1(x))) with "
+                    f"the same weights. Fix the feed-forward test first. {BLOCK_NOTE}")
+    return ""
+
+
+def block_hint(worker, block, state, x, mask, got):
+    """Name the piece of the block that is wrong (wrong_piece), else the block-layout mistake that
+    reproduces `got`, if one does."""
+    piece = wrong_piece(worker, block, state, x, mask)
+    if piece:
+        return piece
+    with torch.no_grad():
+        h1 = block.ln1(x)
+        a = block.attn(h1, mask=mask)
+        post = block.ln1(x + block.attn(x, mask=mask))
         candidates = {
             "post-LayerNorm (x = ln(x + sublayer(x))); this block is pre-LayerNorm: x = x + sublayer(ln(x))":
                 block.ln2(post + block.ff(post)),
             "the attention residual is missing (x = attn(ln1(x)) instead of x = x + attn(ln1(x)))":
-                (lambda h: h + block.ff(block.ln2(h)))(a(block.ln1(x))),
+                (lambda h: h + block.ff(block.ln2(h)))(a),
             "the feed-forward residual is missing (x = ff(ln2(x)) instead of x = x + ff(ln2(x)))":
-                (lambda h: block.ff(block.ln2(h)))(x + a(block.ln1(x))),
-            "ln1 and ln2 are swapped": (lambda h: h + block.ff(block.ln1(h)))(x + a(block.ln2(x))),
+                block.ff(block.ln2(x + a)),
+            "ln1 and ln2 are swapped": (lambda h: h + block.ff(block.ln1(h)))(x + block.attn(block.ln2(x), mask=mask)),
+            "the mask is not passed to the attention": (lambda h: h + block.ff(block.ln2(h)))(x + block.attn(h1)),
         }
     for hint, wrong in candidates.items():
+        if mask is None and hint.startswith("the mask"):
+            continue
         if close(got, wrong):
-            return f"Likely mistake: {hint}."
-    return "Check the block against its docstring: x = x + attn(ln1(x), mask); x = x + ff(ln2(x))."
+            return f"Likely mistake: {hint}. Your attention and feed-forward are right on their own. {BLOCK_NOTE}"
+    return ("Your attention and feed-forward are right on their own, so the wiring is wrong: "
+            f"x = x + attn(ln1(x), mask); x = x + ff(ln2(x)). {BLOCK_NOTE}")
+
+
+def expect_block_close(worker, block, state, x, mask, got, expected):
+    """The block's output against the reference block's: two residual sub-layers of float32
+    matmuls, 1e-5 absolute and 1e-4 relative. The hint, worked out only on a failure, names the
+    piece that is wrong."""
+    ok = close(got, expected, rtol=1e-4, atol=1e-5)
+    expect_close(got, expected, rtol=1e-4, atol=1e-5,
+                 hint="x = x + attn(ln1(x), mask); x = x + ff(ln2(x))" if ok else block_hint(worker, block, state, x, mask, got))
 
 
 # ---- scaled dot-product attention -------------------------------------------------------------
@@ -397,8 +439,7 @@ def test_block_matches_reference_given_copied_weights(worker, masked):
     out = worker.probe("transformer.block_forward", d_model=32, n_heads=4, d_ff=64, x=x, mask=mask, state_dict=state)
     with torch.no_grad():
         expected = block(x, mask=mask)
-    # Two residual sub-layers of float32 matmuls: 1e-5 absolute, 1e-4 relative.
-    expect_close(out, expected, rtol=1e-4, atol=1e-5, hint=block_hint(block, x, mask, out))
+    expect_block_close(worker, block, state, x, mask, out, expected)
 
 
 def test_block_is_causal_under_causal_mask(worker):
@@ -410,7 +451,8 @@ def test_block_is_causal_under_causal_mask(worker):
     kwargs = dict(d_model=16, n_heads=2, d_ff=32, mask=causal(L), state_dict=state)
     out = worker.probe("transformer.block_forward", x=x, **kwargs)
     out2 = worker.probe("transformer.block_forward", x=x2, **kwargs)
-    expect_close(out2[:, :t + 1], out[:, :t + 1], hint=(
+    piece = "" if close(out2[:, :t + 1], out[:, :t + 1], rtol=1.3e-6, atol=1e-5) else wrong_piece(worker, block, state, x, causal(L))
+    expect_close(out2[:, :t + 1], out[:, :t + 1], hint=piece or (
         f"changing tokens after position {t} changed the block's outputs at positions <= {t}: pass the mask "
         "through to the attention, and let nothing else mix positions"))
 
@@ -421,7 +463,8 @@ def test_block_is_permutation_equivariant_without_mask(worker):
     kwargs = dict(d_model=16, n_heads=4, d_ff=32, state_dict=state)
     out = worker.probe("transformer.block_forward", x=x, **kwargs)
     out_perm = worker.probe("transformer.block_forward", x=x[:, perm], **kwargs)
-    expect_close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5, hint=(
+    piece = "" if close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5) else wrong_piece(worker, block, state, x, None)
+    expect_close(out_perm, out[:, perm], rtol=1e-4, atol=1e-5, hint=piece or (
         "without a mask or positional encoding, permuting the input positions must permute the outputs the "
         "same way. Something in your block depends on position or mixes heads and positions"))
 
@@ -434,10 +477,15 @@ def test_block_gradients_reach_every_parameter(worker):
     missing = sorted(name for name, g in r["grads"].items() if g is None)
     assert not missing, f"no gradient reached {missing}: is a sub-module unused, or its output detached?"
     xt = x.clone().requires_grad_()
-    block(xt, mask=mask).backward(grad_out)
+    out = block(xt, mask=mask)
+    out.backward(grad_out)
+    expect_block_close(worker, block, state, x, mask, r["out"], out.detach())   # a wrong forward: say why first
     expected = {name: p.grad for name, p in block.named_parameters()}
     expected["x"], got = xt.grad, dict(r["grads"], x=r["dx"])
+    pieces = {"ln1": "ln1 (an exact layer norm here)", "ln2": "ln2 (an exact layer norm here)",
+              "attn": "your MultiHeadAttention", "ff": "your FeedForward", "x": "the input"}
     for name, want in expected.items():
         # Weight gradients sum over 12 positions of float32 products: 1e-4 relative, 1e-5 absolute.
         expect_close(got[name], want, rtol=1e-4, atol=1e-5, hint=(
-            f"the gradient of {name} differs from the reference block's with the same weights"))
+            f"the gradient of {name} ({pieces[name.split('.')[0]]}) differs from the reference block's with the same "
+            "weights, though the forward pass agrees: is something detached or computed under no_grad?"))

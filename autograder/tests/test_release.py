@@ -105,3 +105,44 @@ def test_manifest_hashes_every_protected_file(built_release):
     assert "tests/test_vae.py" in manifest["files"] and "autograder/grade.py" in manifest["files"]
     assert not any(path.startswith("starter/") for path in manifest["files"]), "the student edits starter/"
     assert manifest["files"]["tests/test_vae.py"] == release.file_hash(built_release / "tests" / "test_vae.py")
+
+
+def test_student_readme_lists_every_unit_with_its_notebook_and_checklist_items(built_release):
+    """The release's README is generated from the rubric: every unit the rubric grades has a row
+    naming its module, its notebook and the checklist item (and project) of each of its groups."""
+    from autograder.results import load_rubric, rubric_units
+
+    rubric = load_rubric()
+    readme = (built_release / "README.md").read_text()
+    numbers = {u["name"]: u["number"] for u in rubric["unit"]}
+    items = {c["id"]: c["item"] for c in rubric["checklist"]}
+    for unit in rubric_units(rubric):
+        rows = [line for line in readme.splitlines() if line.startswith("|") and f"`genlab.{unit}`" in line]
+        assert len(rows) == 1, f"the student README has {len(rows)} rows for unit {unit}"
+        notebook = next((ROOT / "assignments").glob(f"{numbers[unit]:02d}_*.ipynb"))
+        assert f"assignments/{notebook.name}" in rows[0], f"unit {unit}'s row does not name {notebook.name}"
+        for group in (g for g in rubric["group"] if g["unit"] == unit):
+            if "checklist" in group:
+                assert items[group["checklist"]] in rows[0], f"unit {unit}'s row misses its checklist item {group['checklist']}"
+            if group.get("project"):
+                assert f"Project {group['project']}" in rows[0], f"unit {unit}'s row misses Project {group['project']}"
+    for notebook in (ROOT / "assignments").glob("*.ipynb"):
+        assert f"assignments/{notebook.name}" in readme, f"{notebook.name} is in no row of the student README"
+    assert release.UNITS_MARKER not in readme
+
+
+def test_student_readme_refuses_a_unit_the_rubric_does_not_describe(tmp_path):
+    from autograder.results import RUBRIC, load_rubric
+
+    text = RUBRIC.read_text() + '\n[[group]]\nname = "extra"\nunit = "extra"\ntests = ["tests/test_extra.py::*"]\npoints = 10\n'
+    (tmp_path / "rubric.toml").write_text(text)
+    with pytest.raises(ValueError, match="extra"):
+        release.student_readme(rubric=load_rubric(tmp_path / "rubric.toml"))
+
+
+def test_student_readme_refuses_a_unit_without_its_notebook(tmp_path):
+    for notebook in (ROOT / "assignments").glob("*.ipynb"):
+        if not notebook.name.startswith("05_"):
+            shutil.copy2(notebook, tmp_path / notebook.name)
+    with pytest.raises(ValueError, match="unit 05"):
+        release.student_readme(assignments=tmp_path)

@@ -10,61 +10,73 @@ name = "metrics"
 points = 25
 
 
-@test_case(name="test_gaussian_statistics_are_the_mean_and_unbiased_covariance", points=2.5)
+@test_case(name="test_gaussian_statistics_are_the_mean_and_unbiased_covariance", points=2.0834)
 def test_gaussian_statistics_are_the_mean_and_unbiased_covariance(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_gaussian_statistics_are_the_mean_and_unbiased_covariance", env)
 
 
-@test_case(name="test_frechet_distance_of_diagonal_gaussians_is_the_closed_form", points=2.5)
+@test_case(name="test_frechet_distance_of_diagonal_gaussians_is_the_closed_form", points=2.0834)
 def test_frechet_distance_of_diagonal_gaussians_is_the_closed_form(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_frechet_distance_of_diagonal_gaussians_is_the_closed_form", env)
 
 
-@test_case(name="test_frechet_distance_of_identical_statistics_is_zero", points=2.5)
+@test_case(name="test_frechet_distance_of_identical_statistics_is_zero", points=2.0834)
 def test_frechet_distance_of_identical_statistics_is_zero(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_frechet_distance_of_identical_statistics_is_zero", env)
 
 
-@test_case(name="test_fid_uses_digit_features_by_default", points=2.5)
+@test_case(name="test_fid_uses_digit_features_by_default", points=2.0834)
 def test_fid_uses_digit_features_by_default(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_fid_uses_digit_features_by_default", env)
 
 
-@test_case(name="test_inception_score_of_confident_uniform_predictions_is_the_number_of_classes", points=2.5)
+@test_case(name="test_inception_score_of_confident_uniform_predictions_is_the_number_of_classes", points=2.0833)
 def test_inception_score_of_confident_uniform_predictions_is_the_number_of_classes(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_inception_score_of_confident_uniform_predictions_is_the_number_of_classes", env)
 
 
-@test_case(name="test_inception_score_of_identical_predictions_is_one", points=2.5)
+@test_case(name="test_inception_score_of_identical_predictions_is_one", points=2.0833)
 def test_inception_score_of_identical_predictions_is_one(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_inception_score_of_identical_predictions_is_one", env)
 
 
-@test_case(name="test_bleu_of_a_perfect_match_is_100", points=2.5)
+@test_case(name="test_inception_score_parts_have_the_larger_parts_last", points=2.0833)
+def test_inception_score_parts_have_the_larger_parts_last(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_metrics.py::test_inception_score_parts_have_the_larger_parts_last", env)
+
+
+@test_case(name="test_bleu_of_a_perfect_match_is_100", points=2.0833)
 def test_bleu_of_a_perfect_match_is_100(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_bleu_of_a_perfect_match_is_100", env)
 
 
-@test_case(name="test_bleu_clips_counts_and_applies_the_brevity_penalty", points=2.5)
+@test_case(name="test_bleu_clips_counts_and_applies_the_brevity_penalty", points=2.0833)
 def test_bleu_clips_counts_and_applies_the_brevity_penalty(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_bleu_clips_counts_and_applies_the_brevity_penalty", env)
 
 
-@test_case(name="test_bleu_with_a_missing_order_is_smoothed_or_zero", points=2.5)
+@test_case(name="test_bleu_with_a_missing_order_is_smoothed_or_zero", points=2.0833)
 def test_bleu_with_a_missing_order_is_smoothed_or_zero(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_bleu_with_a_missing_order_is_smoothed_or_zero", env)
 
 
-@test_case(name="test_perplexity_of_a_uniform_model_is_the_vocabulary_size", points=2.5)
+@test_case(name="test_bleu_without_any_match_is_zero_even_when_smoothed", points=2.0833)
+def test_bleu_without_any_match_is_zero_even_when_smoothed(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_metrics.py::test_bleu_without_any_match_is_zero_even_when_smoothed", env)
+
+
+@test_case(name="test_perplexity_of_a_uniform_model_is_the_vocabulary_size", points=2.0833)
 def test_perplexity_of_a_uniform_model_is_the_vocabulary_size(env):
     from autograder.platforms.otter_check import check
     check("tests/test_metrics.py::test_perplexity_of_a_uniform_model_is_the_vocabulary_size", env)

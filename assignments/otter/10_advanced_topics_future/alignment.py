@@ -82,19 +82,25 @@ def test_fit_power_law_is_exact_without_noise(env):
     check("tests/test_alignment.py::test_fit_power_law_is_exact_without_noise", env)
 
 
-@test_case(name="test_green_list_equals_the_documented_hash", points=1.6667)
+@test_case(name="test_green_list_equals_the_documented_hash", points=1.25)
 def test_green_list_equals_the_documented_hash(env):
     from autograder.platforms.otter_check import check
     check("tests/test_alignment.py::test_green_list_equals_the_documented_hash", env)
 
 
-@test_case(name="test_watermark_logits_adds_delta_to_green_tokens_only", points=1.6667)
+@test_case(name="test_green_list_rounds_half_to_even", points=1.25)
+def test_green_list_rounds_half_to_even(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_alignment.py::test_green_list_rounds_half_to_even", env)
+
+
+@test_case(name="test_watermark_logits_adds_delta_to_green_tokens_only", points=1.25)
 def test_watermark_logits_adds_delta_to_green_tokens_only(env):
     from autograder.platforms.otter_check import check
     check("tests/test_alignment.py::test_watermark_logits_adds_delta_to_green_tokens_only", env)
 
 
-@test_case(name="test_detect_watermark_z_of_an_all_green_sequence", points=1.6666)
+@test_case(name="test_detect_watermark_z_of_an_all_green_sequence", points=1.25)
 def test_detect_watermark_z_of_an_all_green_sequence(env):
     from autograder.platforms.otter_check import check
     check("tests/test_alignment.py::test_detect_watermark_z_of_an_all_green_sequence", env)

@@ -47,3 +47,29 @@ def classifier_samples(genlab, priors, means, variances, n, label, noise):
     """Samples of one class with the student's own noise (twice) and with the given noise."""
     clf = _classifier(genlab, priors, means, variances)
     return {"drawn": [clf.sample(n, label), clf.sample(n, label)], "given": clf.sample(len(noise), label, noise=noise)}
+
+
+def _outcome(function, *args):
+    """function(*args) as data: {"value": result} or {"raised": exception type, "message": text}.
+    NotImplementedError propagates (an unfinished stub fails the test as such)."""
+    try:
+        return {"value": function(*args)}
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001  the test names the case that raised
+        return {"raised": type(exc).__name__, "message": str(exc)[:300]}
+
+
+def densities_many(genlab, cases):
+    """For each case (x, weights, means, variances): gaussian_log_likelihood under component 0,
+    and the log-likelihood and responsibilities of the mixture, and predict_proba of the
+    classifier with priors = weights, each as an outcome."""
+    out = []
+    for c in cases:
+        gm = _mixture(genlab, c["weights"], c["means"], c["variances"])
+        clf = _classifier(genlab, c["weights"], c["means"], c["variances"])
+        out.append({"gaussian": _outcome(genlab.foundations.gaussian_log_likelihood, c["x"], c["means"][0], c["variances"][0]),
+                    "mixture": _outcome(gm.log_likelihood, c["x"]),
+                    "responsibilities": _outcome(gm.responsibilities, c["x"]),
+                    "classifier": _outcome(clf.predict_proba, c["x"])})
+    return out

@@ -3,7 +3,7 @@
 The forward probes (mha_forward, layer_norm_forward, feed_forward_forward, block_forward) live in
 tests/probes/transformer.py and are shared with the public tests.
 """
-from genlab_probes.transformer import _build  # the public probes' loader, with its messages
+from genlab_probes.transformer import _build, _build_block  # the public probes' loaders, with their messages
 
 
 def attention_grads(genlab, q, k, v, grad_out, mask=None):
@@ -23,9 +23,11 @@ def layer_norm_grads(genlab, d_model, x, grad_out, state_dict, eps=1e-5):
 
 
 def block_grads(genlab, d_model, n_heads, d_ff, x, grad_out, state_dict, mask=None):
-    """TransformerBlock(...)(x, mask) back-propagated from `grad_out`: the gradient of every
-    parameter (None where none arrived) and of x."""
-    block = _build(genlab, "TransformerBlock", (d_model, n_heads, d_ff), state_dict)
+    """TransformerBlock(...)(x, mask) with exact layer norms (tests/probes/transformer.py),
+    back-propagated from `grad_out`: the output, the gradient of every parameter (None where
+    none arrived) and of x."""
+    block = _build_block(genlab, d_model, n_heads, d_ff, state_dict)
     x = x.clone().requires_grad_()
-    block(x, mask=mask).backward(grad_out)
-    return {"dx": x.grad, "grads": {name: p.grad for name, p in block.named_parameters()}}
+    out = block(x, mask=mask)
+    out.backward(grad_out)
+    return {"out": out, "dx": x.grad, "grads": {name: p.grad for name, p in block.named_parameters()}}

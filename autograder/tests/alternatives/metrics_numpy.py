@@ -81,7 +81,7 @@ def bleu(hypotheses, references, max_n=4, smooth="exp"):
                     ceiling[g] = max(ceiling.get(g, 0), k)
             correct[n] += sum(min(k, ceiling.get(g, 0)) for g, k in h.items())
             total[n] += max(0, len(hyp) - n + 1)
-    if any(total[n] == 0 for n in range(1, max_n + 1)):
+    if not any(correct[1:]) or any(total[n] == 0 for n in range(1, max_n + 1)):
         return 0.0
     log_sum, zeros = 0.0, 0
     for n in range(1, max_n + 1):
