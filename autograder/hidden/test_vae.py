@@ -314,12 +314,12 @@ def test_iwae_bound_with_own_noise_matches_the_judges_estimate(worker):
 
 PROJECT = dict(steps=300, hidden_dim=128, latent_dim=4, batch_size=128, lr=1e-3)
 N_SAMPLES = 2000
-# Bounds; reference and trivial baselines over 200 seeds in calibration/vae_project.txt.
-NEG_ELBO_BOUND = 28.0        # reference 26.14 +- 0.27; mean-image decoder 27.0, collapsed (beta 5) 27.1
-KL_FLOOR = 0.3
-CODE_GAIN_FLOOR = 1.0
-SAMPLE_MEAN_BOUND = 0.25     # reference 0.114 +- 0.019
-INIT_SIMILARITY_FLOOR = 0.5
+# Bounds. Reference over 200 seeds and the trivial baselines: calibration/vae_project.txt.
+NEG_ELBO_BOUND = 28.0          # reference 26.13 +- 0.28 (max 26.84); mean-image decoder 26.99, collapsed 27.05
+KL_FLOOR = 0.1                 # reference 1.10 +- 0.29 (min 0.38); mean-image 0, collapsed under 0.001
+CODE_GAIN_FLOOR = 0.3          # reference 4.19 +- 1.24 (min 1.28); mean-image 0, collapsed under 0.04
+SAMPLE_MEAN_BOUND = 0.25       # reference 0.111 +- 0.019 (max 0.177); 32 memorised digits 0.39 (min 0.25)
+INIT_SIMILARITY_FLOOR = 0.5    # reference 0.834 +- 0.010 (min 0.807); weights trained elsewhere under 0.01
 
 
 def project_inputs():
@@ -366,22 +366,26 @@ def project_statistics(model, x_train, x_test):
 def test_project_vae_trains_on_digits(worker):
     """Project 1. YOUR VAE, started from the judge's initial weights, 300 Adam steps on the
     training digits with your forward and vae_loss (in an isolated copy of the worker). The judge
-    loads the weights into its own VAE and measures on the test digits, which the worker never
-    sees, with its own noise (project_statistics). Bounds, the reference over 200 seeds and the
-    trivial baselines (untrained, mean-image decoder, collapsed posterior, memorised subset, weights
-    trained elsewhere): calibration/vae_project.txt."""
+    loads the weights into its own VAE, checks every tensor moved and kept a trace of this run's
+    initialisation, and measures on the test digits, which the worker never sees, with its own
+    noise (project_statistics).
+
+    Calibration/vae_project.py, 200 reference seeds (vae_project.txt): negative ELBO 26.13 +- 0.28
+    (bound 28.0), KL 1.10 +- 0.29 (floor 0.1), code gain 4.19 +- 1.24 nats (floor 0.3), sample gap
+    0.111 +- 0.019 (bound 0.25), init similarity 0.834 +- 0.010 (floor 0.5); no reference run
+    failed, false-failure rate 1.8e-11 from normal fits (log-normal for the KL and the code gain).
+    The trivial baselines each pass in no seed: untrained weights; the mean-image decoder with
+    mu = logvar = 0 (26.99 nats: under the old bound alone), also with every tensor a multiple of
+    the initial one; a collapsed posterior trained with beta = 5 (27.05 nats); a model that
+    memorised 32 training digits (2,000 steps: 32.3 nats on the test digits); weights trained
+    from another initialisation (init similarity under 0.01). A VAE trained the same 300 steps on
+    32 digits only is stopped by the sample gap in 49 of 50 seeds."""
     x_train, initial, sent = project_inputs()
     r = worker.probe("vae.train_on_digits", timeout=60, isolated=True, **sent)
     assert isinstance(r, dict) and "state" in r, "the training probe returned no weights"
     losses = ", ".join(f"{v:.1f}" for v in r.get("losses", []) if isinstance(v, float))
     model = project_model(r["state"])
     assert_learned(initial, r["state"], "your trained VAE")
-    similarity = init_similarity(initial, r["state"])
-    weakest = min(similarity, key=similarity.get)
-    assert similarity[weakest] > INIT_SIMILARITY_FLOOR, (
-        f"your trained {weakest} has cosine similarity {similarity[weakest]:.2f} with the initial weights the "
-        f"judge sent (training from them keeps more than {INIT_SIMILARITY_FLOOR}): the weights must come from "
-        "training this model, not be loaded or set by hand")
     x_test, _ = data.load_digits("test")
     s = project_statistics(model, x_train, x_test)
     assert math.isfinite(s["neg_elbo"]), f"the test negative ELBO is not finite after training (losses: {losses})"
@@ -389,13 +393,19 @@ def test_project_vae_trains_on_digits(worker):
         f"test negative ELBO {s['neg_elbo']:.2f} nats, should be under {NEG_ELBO_BOUND} after training (an untrained "
         f"model scores about 44, the reference about 26; your training losses: {losses})")
     assert s["kl"] > KL_FLOOR, (
-        f"the KL term on test digits is {s['kl']:.3f} nats (the reference's is over {KL_FLOOR}): the posterior "
+        f"the KL term on test digits is {s['kl']:.3f} nats (floor {KL_FLOOR}; the reference's is about 1.1): the posterior "
         "has collapsed to the prior, so z carries nothing about x: is the reconstruction term summed (not "
         "averaged) over the 64 pixels, and beta 1?")
     assert s["code_gain"] > CODE_GAIN_FLOOR, (
         f"decoding a test digit from its own code beats decoding it from another digit's by only "
-        f"{s['code_gain']:.2f} nats (the reference: over {CODE_GAIN_FLOOR}): your decoder ignores z (e.g. it "
+        f"{s['code_gain']:.2f} nats (floor {CODE_GAIN_FLOOR}; the reference gains about 4): your decoder ignores z (e.g. it "
         "returns the mean image) or your encoder ignores x")
     assert s["sample_gap"] < SAMPLE_MEAN_BOUND, (
         f"the mean of the judge's samples from your model is {s['sample_gap']:.3f} away from the data's mean image "
         f"(bound {SAMPLE_MEAN_BOUND}): does decode(z ~ N(0, I)) give digits like the training ones?")
+    similarity = init_similarity(initial, r["state"])
+    weakest = min(similarity, key=similarity.get)
+    assert similarity[weakest] > INIT_SIMILARITY_FLOOR, (
+        f"your trained {weakest} has cosine similarity {similarity[weakest]:.2f} with the initial weights the judge "
+        f"sent (floor {INIT_SIMILARITY_FLOOR}; 300 steps from them keep about 0.83): the weights must come from "
+        "training the model the judge initialised, not be loaded or set by hand")
