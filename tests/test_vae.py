@@ -7,6 +7,7 @@ are in tests/probes/vae.py.
 import math
 
 import torch
+import torch.nn.functional as F
 
 from autograder.testing import expect_close
 
@@ -113,6 +114,42 @@ def test_vae_shapes_ranges_and_parameter_count(worker):
         f"{r['n_params']} parameters: the layers differ from the documented architecture")
     assert r["latent_dim"] == 2, "store self.latent_dim (sample() reads it)"
 
+
+
+def documented_layout(D, H, L):
+    """The VAE docstring's state_dict: every parameter's name and shape."""
+    return {"encoder.0.weight": [H, D], "encoder.0.bias": [H], "encoder.2.weight": [H, H], "encoder.2.bias": [H],
+            "fc_mu.weight": [L, H], "fc_mu.bias": [L], "fc_logvar.weight": [L, H], "fc_logvar.bias": [L],
+            "decoder.0.weight": [H, L], "decoder.0.bias": [H], "decoder.2.weight": [H, H], "decoder.2.bias": [H],
+            "decoder.4.weight": [D, H], "decoder.4.bias": [D]}
+
+
+def test_vae_state_dict_has_the_documented_names_and_shapes(worker):
+    expected = documented_layout(64, 32, 2)
+    got = worker.probe("vae.vae_state_shapes", input_dim=64, hidden_dim=32, latent_dim=2)
+    missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+    assert not missing and not extra, (f"your VAE's state_dict has no key(s) {missing} and extra key(s) {extra}: "
+                                       "the VAE docstring names every parameter (nn.Sequential for the encoder and "
+                                       "decoder, with the ReLUs and the Sigmoid as modules, gives these names)")
+    wrong = {name: got[name] for name in expected if got[name] != expected[name]}
+    assert not wrong, f"parameters of the wrong shape: {wrong}; documented: {[(n, expected[n]) for n in wrong]}"
+
+
+def test_vae_encode_and_decode_with_given_weights(worker):
+    D, H, L = 64, 32, 2
+    w = {name: 0.3 * torch.randn(shape) for name, shape in documented_layout(D, H, L).items()}
+    x, z = torch.rand(5, D), torch.randn(5, L)
+    r = worker.probe("vae.vae_with_weights", state=w, x=x, z=z)
+    # The documented architecture, written out with these weights.
+    h = F.relu(F.linear(F.relu(F.linear(x, w["encoder.0.weight"], w["encoder.0.bias"])), w["encoder.2.weight"], w["encoder.2.bias"]))
+    expect_close(r["mu"], F.linear(h, w["fc_mu.weight"], w["fc_mu.bias"]), hint=(
+        "mu = fc_mu(relu(encoder.2(relu(encoder.0(x))))): ReLU after both encoder layers, no activation on the heads"))
+    expect_close(r["logvar"], F.linear(h, w["fc_logvar.weight"], w["fc_logvar.bias"]), hint=(
+        "logvar = fc_logvar(h) with the same h as mu, no activation (logvar may be negative)"))
+    g = F.relu(F.linear(F.relu(F.linear(z, w["decoder.0.weight"], w["decoder.0.bias"])), w["decoder.2.weight"], w["decoder.2.bias"]))
+    expect_close(r["decoded"], torch.sigmoid(F.linear(g, w["decoder.4.weight"], w["decoder.4.bias"])), hint=(
+        "decode(z) = sigmoid(decoder.4(relu(decoder.2(relu(decoder.0(z)))))): ReLU after the first two layers, "
+        "a sigmoid at the end"))
 
 def test_sample_and_interpolate(worker):
     z, x_a, x_b = torch.randn(6, 2), torch.rand(64), torch.rand(64)

@@ -26,7 +26,9 @@ def reparameterize(mu, logvar, eps=None):
     Args:
         mu: (B, L) means.
         logvar: (B, L) log-variances (log sigma^2, not log sigma).
-        eps: optional (B, L) standard-normal noise; drawn with torch.randn_like(mu) when None.
+        eps: optional (B, L) standard-normal noise; drawn with torch.randn_like(mu) when None
+            (fresh on every call, one independent value per entry: the tests check the noise
+            implied by your z, (z - mu) / std, for normality, independence and freshness).
     Returns:
         z: (B, L). Gradients flow to mu and logvar (dz/dmu = 1, dz/dlogvar = 0.5 * eps * std).
     """
@@ -103,18 +105,39 @@ class VAE(nn.Module):
     """A fully connected VAE for flat data in [0, 1].
 
     Architecture (keep it: the tests count the parameters and the nn.Linear layers, and call
-    encode, decode and forward; no test reads any attribute but input_dim and latent_dim, so the
-    names `encoder`, `fc_mu`, `fc_logvar` and `decoder` below are the reference's, not required):
+    encode, decode and forward):
         encoder:  Linear(input_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
         heads:    fc_mu = Linear(hidden_dim, latent_dim),  fc_logvar = Linear(hidden_dim, latent_dim)
         decoder:  Linear(latent_dim, hidden_dim) -> ReLU -> Linear(hidden_dim, hidden_dim) -> ReLU
                   -> Linear(hidden_dim, input_dim) -> Sigmoid
     Store `self.input_dim`, `self.latent_dim` (sample() reads it).
 
+    The parameter names are REQUIRED: the judge loads its own weights into your VAE
+    (`load_state_dict`, strict) and your trained weights into its own copy of this architecture
+    (Project 1), so `state_dict()` must hold exactly these 14 tensors (D = input_dim,
+    H = hidden_dim, L = latent_dim; nothing else: no buffers, no extra parameters):
+        encoder.0.weight (H, D)   encoder.0.bias (H,)     first encoder Linear
+        encoder.2.weight (H, H)   encoder.2.bias (H,)     second encoder Linear
+        fc_mu.weight     (L, H)   fc_mu.bias     (L,)
+        fc_logvar.weight (L, H)   fc_logvar.bias (L,)
+        decoder.0.weight (H, L)   decoder.0.bias (H,)     first decoder Linear
+        decoder.2.weight (H, H)   decoder.2.bias (H,)     second decoder Linear
+        decoder.4.weight (D, H)   decoder.4.bias (D,)     output Linear (before the sigmoid)
+    nn.Sequential gives exactly these names when the ReLUs (and the Sigmoid) are modules in it
+    (indices 1, 3, 5 hold no parameters); any other way of writing it is fine if the names match.
+
     encode(x: (B, input_dim)) -> (mu, logvar), each (B, latent_dim)
     decode(z: (B, latent_dim)) -> (B, input_dim) probabilities in [0, 1] (a float32 sigmoid reaches
         exactly 0 or 1 for large |z|; bernoulli_nll copes with that)
     forward(x) -> (x_recon, mu, logvar), with z drawn by reparameterize (fresh noise each call)
+
+    Project 1 (graded): your VAE(64, 128, 4) gets the judge's freshly drawn initial weights, then
+    300 Adam steps (lr 1e-3) on batches of 128 training digits with your forward and vae_loss. The
+    judge loads the trained weights into its own copy and measures, on held-out digits the worker
+    never sees, with its own noise: the negative ELBO, the KL term, how much better a digit is
+    reconstructed from its own code than from another digit's (the decoder must use z), and the
+    mean image of its samples from N(0, I); every parameter must have moved from the initial
+    weights by training.
     """
 
     def __init__(self, input_dim=64, hidden_dim=256, latent_dim=2):
@@ -159,9 +182,10 @@ def sample(model, n, z=None):
     Args:
         model: a VAE (anything with `.latent_dim` and `.decode`).
         n: number of samples.
-        z: optional (n, latent_dim) latents to decode as given; drawn with torch.randn when None
-            (the tests' models are CPU float32, so torch's default device and dtype are right;
-            matching the model's parameters is also accepted).
+        z: optional (n, latent_dim) latents to decode as given; drawn with torch.randn when None,
+            fresh on every call (the tests' models are CPU float32, so torch's default device and
+            dtype are right; matching the model's parameters is also accepted). The tests compare
+            the pixel statistics of your samples with the judge's own samples of the same model.
     Returns:
         (n, input_dim) probabilities. Whether you wrap the decoding in torch.no_grad is up to you:
         the tests call sample, interpolate and iwae_bound inside torch.no_grad and never
@@ -215,8 +239,9 @@ def iwae_bound(model, x, k, eps=None):
         x: (B, D) data in [0, 1].
         k: number of importance samples.
         eps: optional (k, B, L) standard-normal noise, eps[i] used for the i-th sample of every
-             example; drawn with torch.randn when None. An eps of another shape is outside the
-             contract and never tested.
+             example; drawn with torch.randn when None (fresh on every call; the tests compare
+             the batch mean with the judge's own estimate). An eps of another shape is outside
+             the contract and never tested.
     Returns:
         (B,) per-example bound, in nats (negative numbers).
     """

@@ -5,6 +5,38 @@ Each probe takes the student's `genlab` package first; everything else arrives a
 import torch
 
 
+def load_judge_weights(model, state):
+    """Load the judge's weights into the student's VAE (strictly), naming any parameter whose name
+    or shape differs from the documented layout."""
+    own = {name: tuple(t.shape) for name, t in model.state_dict().items()}
+    missing = [name for name in state if name not in own]
+    extra = [name for name in own if name not in state]
+    shapes = [f"{name} {own[name]} (documented {tuple(t.shape)})" for name, t in state.items()
+              if name in own and own[name] != tuple(t.shape)]
+    if missing or extra or shapes:
+        raise KeyError("your VAE's state_dict does not match the documented layout (see the VAE docstring)"
+                       + (f"; it has no key {missing}" if missing else "")
+                       + (f"; it has keys the layout does not name: {extra}" if extra else "")
+                       + (f"; wrong shapes: {shapes}" if shapes else ""))
+    model.load_state_dict(state)
+    return model
+
+
+def vae_state_shapes(genlab, input_dim, hidden_dim, latent_dim):
+    """The student's VAE's state_dict: each name and its shape."""
+    model = genlab.vae.VAE(input_dim, hidden_dim, latent_dim)
+    return {name: list(t.shape) for name, t in model.state_dict().items()}
+
+
+def vae_with_weights(genlab, state, x, z):
+    """The student's VAE with the judge's weights loaded: encode(x) and decode(z)."""
+    input_dim, hidden_dim = state["encoder.0.weight"].shape[1], state["encoder.0.weight"].shape[0]
+    model = load_judge_weights(genlab.vae.VAE(input_dim, hidden_dim, state["fc_mu.weight"].shape[0]), state)
+    with torch.no_grad():
+        mu, logvar = model.encode(x)
+        return {"mu": mu, "logvar": logvar, "decoded": model.decode(z)}
+
+
 def reparameterize_grads(genlab, mu, logvar, eps=None):
     """z and the gradients of z.sum() with respect to mu and logvar."""
     mu, logvar = mu.clone().requires_grad_(), logvar.clone().requires_grad_()

@@ -37,6 +37,11 @@ MUTANTS = [
            "return (bernoulli_nll(x_recon, x) + beta * gaussian_kl(mu, logvar)).mean()",
            "return (beta * bernoulli_nll(x_recon, x) + gaussian_kl(mu, logvar)).mean()",
            hint="beta weighs the KL term, not the reconstruction"),
+    Mutant("encoder-starts-with-flatten", "vae.py",
+           "        self.encoder = nn.Sequential(\n            nn.Linear(input_dim, hidden_dim), nn.ReLU(),",
+           "        self.encoder = nn.Sequential(\n            nn.Flatten(), nn.Linear(input_dim, hidden_dim), nn.ReLU(),",
+           hint="the parameter names are documented: a Flatten at the start of the encoder shifts its Linear layers "
+                "to encoder.1 and encoder.3, and the judge's weights no longer load"),
     Mutant("decoder-without-sigmoid", "vae.py",
            "nn.Linear(hidden_dim, input_dim), nn.Sigmoid(),", "nn.Linear(hidden_dim, input_dim),",
            hint="the decoder returns probabilities: end it with a sigmoid"),

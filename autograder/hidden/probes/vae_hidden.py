@@ -2,9 +2,13 @@
 
 `FixedVAE` has the documented architecture but is OUR code: tests of sample/interpolate/iwae
 use it, so those functions are judged on their own, whatever the student's VAE class does.
+No probe here receives the test digits or the judge's own noise and samples: the statistical
+tests compare what comes back with the judge's Monte Carlo, drawn in the judge.
 """
 import torch
 import torch.nn as nn
+
+from genlab_probes.vae import load_judge_weights
 
 
 class FixedVAE(nn.Module):
@@ -29,28 +33,35 @@ class FixedVAE(nn.Module):
         return self.decoder(z)
 
 
-def reparameterize_draws(genlab, mu, logvar, n):
-    """n draws of z for one (mu, logvar) row, with the student's own noise."""
-    return genlab.vae.reparameterize(mu.expand(n, -1).clone(), logvar.expand(n, -1).clone())
+def reparameterize_draws(genlab, mu, logvar):
+    """Two calls of the student's reparameterize with its own noise, for the same (n, L) mu and logvar."""
+    return [genlab.vae.reparameterize(mu.clone(), logvar.clone()) for _ in range(2)]
 
 
 def fixed_model_functions(genlab, state, z, x_a, x_b, steps, x, k, eps):
-    """sample / interpolate / iwae_bound of the student, applied to our FixedVAE."""
+    """sample (z given) / interpolate / iwae_bound (eps given) of the student, applied to our FixedVAE."""
     model = FixedVAE(state)
     with torch.no_grad():
         return {
             "sample_given": genlab.vae.sample(model, len(z), z=z),
-            "sample_drawn": [genlab.vae.sample(model, len(z)), genlab.vae.sample(model, len(z))],
             "interpolate": genlab.vae.interpolate(model, x_a, x_b, steps),
             "iwae_given": genlab.vae.iwae_bound(model, x, k, eps=eps),
         }
 
 
-def iwae_by_k(genlab, state, x, ks):
-    """The student's IWAE bound (own noise), averaged over the batch, for each k."""
+def sample_draws(genlab, state, n):
+    """Two calls of the student's sample(model, n) with its own latents, on our FixedVAE. Nothing
+    else is here: the judge's own samples never enter the worker."""
     model = FixedVAE(state)
     with torch.no_grad():
-        return [genlab.vae.iwae_bound(model, x, k).mean().item() for k in ks]
+        return [genlab.vae.sample(model, n) for _ in range(2)]
+
+
+def iwae_by_k(genlab, state, x, ks):
+    """The student's per-example IWAE bound (own noise) on our FixedVAE, for each k."""
+    model = FixedVAE(state)
+    with torch.no_grad():
+        return [genlab.vae.iwae_bound(model, x, k) for k in ks]
 
 
 def vae_architecture(genlab, input_dim, hidden_dim, latent_dim, x):
@@ -64,22 +75,21 @@ def vae_architecture(genlab, input_dim, hidden_dim, latent_dim, x):
             "recon": [recon_1, recon_2], "decoded_far": model.decode(30 * torch.randn(64, latent_dim))}
 
 
-def train_on_digits(genlab, x_train, x_test, eps_test, z_prior, steps, hidden_dim, latent_dim, batch_size, lr):
-    """Project 1: train the student's VAE with the student's loss; return what the judge needs
-    to compute the test negative ELBO itself (decoded test images at the judge's noise, mu, logvar)
-    and the student's samples at the judge's latents."""
+def train_on_digits(genlab, x_train, initial, steps, hidden_dim, latent_dim, batch_size, lr):
+    """Project 1 (run isolated): the student's VAE, started from the judge's initial weights, trained
+    with the student's forward and vae_loss on the training digits. Returns the trained weights and a
+    few losses for feedback; the judge evaluates the weights itself, on digits the worker never sees."""
     torch.set_num_threads(1)
-    model = genlab.vae.VAE(x_train.shape[1], hidden_dim, latent_dim)
+    model = load_judge_weights(genlab.vae.VAE(x_train.shape[1], hidden_dim, latent_dim), initial)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    for _ in range(steps):
+    losses = []
+    for step in range(steps):
         batch = x_train[torch.randint(0, len(x_train), (batch_size,))]
         x_recon, mu, logvar = model(batch)
         loss = genlab.vae.vae_loss(x_recon, batch, mu, logvar)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    with torch.no_grad():
-        mu, logvar = model.encode(x_test)
-        x_recon = model.decode(mu + eps_test * torch.exp(0.5 * logvar))
-        samples = genlab.vae.sample(model, len(z_prior), z=z_prior)
-    return {"x_recon": x_recon, "mu": mu, "logvar": logvar, "samples": samples}
+        if step % 50 == 0 or step == steps - 1:
+            losses.append(float(loss.detach()))
+    return {"state": dict(model.state_dict()), "losses": losses}

@@ -1,7 +1,9 @@
 """Another correct genlab.vae, written differently from the reference on purpose: torch.distributions
 for the KL and the IWAE densities, noise from torch.randn(mu.shape), probabilities clamped to
-[1e-7, 1 - 1e-7] instead of F.binary_cross_entropy's log clamp, torch.lerp for the path, and its own
-layer names. The grader must give it full marks."""
+[1e-7, 1 - 1e-7] instead of F.binary_cross_entropy's log clamp, torch.lerp for the path, and the
+documented parameter names (encoder.0, encoder.2, fc_mu, fc_logvar, decoder.0/2/4) reached without
+nn.Sequential: a container that keeps its Linear layers under those indices and applies the ReLUs
+functionally. The grader must give it full marks."""
 import math
 
 import torch
@@ -29,21 +31,36 @@ def vae_loss(x_recon, x, mu, logvar, beta=1.0):
     return torch.mean(bernoulli_nll(x_recon, x) + beta * gaussian_kl(mu, logvar))
 
 
+class _Layers(nn.Module):
+    """Linear layers kept under the indices the docstring names (0, 2, 4: where nn.Sequential would
+    put them between its activation modules), with the ReLUs applied functionally in between."""
+
+    def __init__(self, *sizes):
+        super().__init__()
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            self.add_module(str(2 * i), nn.Linear(n_in, n_out))
+
+    def forward(self, h):
+        layers = list(self.children())
+        for layer in layers[:-1]:
+            h = torch.relu(layer(h))
+        return layers[-1](h)
+
+
 class VAE(nn.Module):
     def __init__(self, input_dim=64, hidden_dim=256, latent_dim=2):
         super().__init__()
         self.input_dim, self.latent_dim = input_dim, latent_dim
-        self.enc1, self.enc2 = nn.Linear(input_dim, hidden_dim), nn.Linear(hidden_dim, hidden_dim)
-        self.mu_head, self.logvar_head = nn.Linear(hidden_dim, latent_dim), nn.Linear(hidden_dim, latent_dim)
-        self.dec1, self.dec2 = nn.Linear(latent_dim, hidden_dim), nn.Linear(hidden_dim, hidden_dim)
-        self.out = nn.Linear(hidden_dim, input_dim)
+        self.encoder = _Layers(input_dim, hidden_dim, hidden_dim)     # the last layer's ReLU is in encode
+        self.fc_mu, self.fc_logvar = nn.Linear(hidden_dim, latent_dim), nn.Linear(hidden_dim, latent_dim)
+        self.decoder = _Layers(latent_dim, hidden_dim, hidden_dim, input_dim)
 
     def encode(self, x):
-        h = torch.relu(self.enc2(torch.relu(self.enc1(x))))
-        return self.mu_head(h), self.logvar_head(h)
+        h = torch.relu(self.encoder(x))
+        return self.fc_mu(h), self.fc_logvar(h)
 
     def decode(self, z):
-        return torch.sigmoid(self.out(torch.relu(self.dec2(torch.relu(self.dec1(z))))))
+        return torch.sigmoid(self.decoder(z))
 
     def forward(self, x):
         mu, logvar = self.encode(x)
