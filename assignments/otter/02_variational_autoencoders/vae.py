@@ -10,91 +10,103 @@ name = "vae"
 points = 25
 
 
-@test_case(name="test_reparameterize_returns_the_latent_shape", points=1.6667)
+@test_case(name="test_reparameterize_returns_the_latent_shape", points=1.4706)
 def test_reparameterize_returns_the_latent_shape(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_reparameterize_returns_the_latent_shape", env)
 
 
-@test_case(name="test_reparameterize_uses_the_given_noise", points=1.6667)
+@test_case(name="test_reparameterize_uses_the_given_noise", points=1.4706)
 def test_reparameterize_uses_the_given_noise(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_reparameterize_uses_the_given_noise", env)
 
 
-@test_case(name="test_reparameterize_gradients_are_one_and_half_z_minus_mu", points=1.6667)
+@test_case(name="test_reparameterize_gradients_are_one_and_half_z_minus_mu", points=1.4706)
 def test_reparameterize_gradients_are_one_and_half_z_minus_mu(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_reparameterize_gradients_are_one_and_half_z_minus_mu", env)
 
 
-@test_case(name="test_gaussian_kl_is_zero_for_the_prior", points=1.6667)
+@test_case(name="test_gaussian_kl_is_zero_for_the_prior", points=1.4706)
 def test_gaussian_kl_is_zero_for_the_prior(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_gaussian_kl_is_zero_for_the_prior", env)
 
 
-@test_case(name="test_gaussian_kl_is_half_per_dimension_at_unit_mean", points=1.6667)
+@test_case(name="test_gaussian_kl_is_half_per_dimension_at_unit_mean", points=1.4706)
 def test_gaussian_kl_is_half_per_dimension_at_unit_mean(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_gaussian_kl_is_half_per_dimension_at_unit_mean", env)
 
 
-@test_case(name="test_gaussian_kl_of_a_wider_gaussian", points=1.6667)
+@test_case(name="test_gaussian_kl_of_a_wider_gaussian", points=1.4706)
 def test_gaussian_kl_of_a_wider_gaussian(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_gaussian_kl_of_a_wider_gaussian", env)
 
 
-@test_case(name="test_gaussian_kl_is_never_negative", points=1.6667)
+@test_case(name="test_gaussian_kl_is_never_negative", points=1.4706)
 def test_gaussian_kl_is_never_negative(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_gaussian_kl_is_never_negative", env)
 
 
-@test_case(name="test_bernoulli_nll_at_one_half_is_d_log_2", points=1.6667)
+@test_case(name="test_bernoulli_nll_at_one_half_is_d_log_2", points=1.4706)
 def test_bernoulli_nll_at_one_half_is_d_log_2(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_bernoulli_nll_at_one_half_is_d_log_2", env)
 
 
-@test_case(name="test_bernoulli_nll_is_finite_at_saturated_probabilities", points=1.6667)
+@test_case(name="test_bernoulli_nll_is_finite_at_saturated_probabilities", points=1.4706)
 def test_bernoulli_nll_is_finite_at_saturated_probabilities(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_bernoulli_nll_is_finite_at_saturated_probabilities", env)
 
 
-@test_case(name="test_bernoulli_nll_sums_the_last_axis_of_any_shape", points=1.6667)
+@test_case(name="test_bernoulli_nll_sums_the_last_axis_of_any_shape", points=1.4706)
 def test_bernoulli_nll_sums_the_last_axis_of_any_shape(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_bernoulli_nll_sums_the_last_axis_of_any_shape", env)
 
 
-@test_case(name="test_vae_loss_at_known_values", points=1.6666)
+@test_case(name="test_vae_loss_at_known_values", points=1.4706)
 def test_vae_loss_at_known_values(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_vae_loss_at_known_values", env)
 
 
-@test_case(name="test_vae_shapes_ranges_and_parameter_count", points=1.6666)
+@test_case(name="test_vae_shapes_ranges_and_parameter_count", points=1.4706)
 def test_vae_shapes_ranges_and_parameter_count(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_vae_shapes_ranges_and_parameter_count", env)
 
 
-@test_case(name="test_sample_and_interpolate", points=1.6666)
+@test_case(name="test_vae_state_dict_has_the_documented_names_and_shapes", points=1.4706)
+def test_vae_state_dict_has_the_documented_names_and_shapes(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_vae.py::test_vae_state_dict_has_the_documented_names_and_shapes", env)
+
+
+@test_case(name="test_vae_encode_and_decode_with_given_weights", points=1.4706)
+def test_vae_encode_and_decode_with_given_weights(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_vae.py::test_vae_encode_and_decode_with_given_weights", env)
+
+
+@test_case(name="test_sample_and_interpolate", points=1.4706)
 def test_sample_and_interpolate(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_sample_and_interpolate", env)
 
 
-@test_case(name="test_iwae_bound_shape_and_sign", points=1.6666)
+@test_case(name="test_iwae_bound_shape_and_sign", points=1.4705)
 def test_iwae_bound_shape_and_sign(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_iwae_bound_shape_and_sign", env)
 
 
-@test_case(name="test_iwae_bound_is_logsumexp_of_the_log_weights_minus_log_k", points=1.6666)
+@test_case(name="test_iwae_bound_is_logsumexp_of_the_log_weights_minus_log_k", points=1.4705)
 def test_iwae_bound_is_logsumexp_of_the_log_weights_minus_log_k(env):
     from autograder.platforms.otter_check import check
     check("tests/test_vae.py::test_iwae_bound_is_logsumexp_of_the_log_weights_minus_log_k", env)
