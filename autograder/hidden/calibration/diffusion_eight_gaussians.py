@@ -145,15 +145,15 @@ def run_baselines(seeds):
     batches = torch.stack([tests.project_batches() for _ in seeds], dim=1)
     sixteens = [ref_data.eight_gaussians(16) for _ in seeds]
     shape = (P["steps"], P["batch"])
-    trained = {
-        "untrained": lambda: initials,
-        "zero": lambda: [{k: torch.zeros_like(v) for k, v in i.items()} for i in initials],
+    trained = {   # the closest calls first
+        "16-points": lambda: train(initials, torch.stack([like_batches(x) for x in sixteens], dim=1)),
+        "centres": lambda: train(initials, torch.stack([like_batches(centers) for _ in seeds], dim=1)),
+        "other-init": lambda: train(others, batches),
         "ignores-t": lambda: train(initials, batches, {"time_mlp.0.weight": torch.zeros(P["hidden"], P["time_dim"])}),
         "ignores-x": lambda: train(initials, batches, {"inp.weight": torch.zeros(P["hidden"], 2)}),
-        "centres": lambda: train(initials, torch.stack([like_batches(centers) for _ in seeds], dim=1)),
         "one-mode": lambda: train(initials, centers[0] + 0.1 * torch.randn(P["steps"], K, P["batch"], 2)),
-        "16-points": lambda: train(initials, torch.stack([like_batches(x) for x in sixteens], dim=1)),
-        "other-init": lambda: train(others, batches),
+        "untrained": lambda: initials,
+        "zero": lambda: [{k: torch.zeros_like(v) for k, v in i.items()} for i in initials],
     }
     for name, make in trained.items():
         t0 = time.perf_counter()
@@ -182,14 +182,17 @@ def normal_tail(values, bound, upper):
 
 def summary(paths):
     rows = [json.loads(line) for path in paths for line in open(path) if line.startswith("{")]
-    ref_rows = [r for r in rows if r["solution"] == "reference"]
+    vector_rows = [r for r in rows if r["solution"] == "reference"]
     probe_rows = [r for r in rows if r["solution"] == "reference-probe"]
+    ref_rows = vector_rows + probe_rows
     names = list(dict.fromkeys(r["solution"] for r in rows if not r["solution"].startswith("reference")))
     for r in rows:
         r["failures"] = failures(r)
     fails = [r for r in ref_rows if r["failures"]]
-    print(f"Project 4 calibration: {len(ref_rows)} reference seeds; baselines over "
-          f"{len({r['seed'] for r in rows if r['solution'] != 'reference'})} seeds each. Settings {P}")
+    base_seeds = {n: len({r["seed"] for r in rows if r["solution"] == n}) for n in names}
+    print(f"Project 4 calibration: {len(ref_rows)} reference runs ({len(vector_rows)} with the probe's loop vectorised "
+          f"over seeds, {len(probe_rows)} through the probe itself); baselines over {min(base_seeds.values())} to "
+          f"{max(base_seeds.values())} seeds each. Settings {P}")
     print(f"bounds: modes >= {tests.MIN_MODES} (>= {tests.MIN_PER_MODE} samples each), near >= {tests.MIN_NEAR_FRACTION}, "
           f"spread in {list(tests.SPREAD)}, nn_distance >= {tests.MIN_NN_DISTANCE}, eval_loss <= {tests.MAX_EVAL_LOSS}, t_dependence >= {tests.MIN_T_DEPENDENCE}, "
           f"x_dependence >= {tests.MIN_X_DEPENDENCE}, init similarity >= {tests.MIN_INIT_SIMILARITY} (every weight matrix)")
@@ -219,6 +222,10 @@ def summary(paths):
     print(f"  modes covered: min {min(r['modes'] for r in ref_rows)}; seconds per run: mean "
           f"{statistics.mean(r['seconds'] for r in ref_rows):.1f}, max {max(r['seconds'] for r in ref_rows):.1f}")
     print(f"  false-failure rate (sum of the normal tails): {total:.1e}")
+    if probe_rows:
+        print("  cross-check, vectorised against probe runs (means): " + "; ".join(
+            f"{k} {statistics.mean(r[k] for r in vector_rows):.3f} / {statistics.mean(r[k] for r in probe_rows):.3f}"
+            for k in ("near", "spread", "nn_distance", "eval_loss", "min_init_similarity")))
     print("\nbaselines (min .. max over seeds; every seed of every baseline must fail):")
     for name in names:
         b = [r for r in rows if r["solution"] == name]

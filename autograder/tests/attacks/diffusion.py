@@ -148,6 +148,12 @@ def _fake_from_frames(shape):
     return c[torch.arange(shape[0]) % 8].repeat(1, (shape[-1] + 1) // 2)[:, :shape[-1]].reshape(shape)"""),
                   (DDIM_START, """    return torch.zeros(shape)""")),
            how="sample returns the ring centres in turn and ddim_sample zeros: constants"),
+    Attack("constant-outlier-padded-noise", "constant", "diffusion.py", SAMPLERS[:1],
+           edits=((SAMPLE_BODY, """    x = torch.randn(shape)
+    x[0] = 1e6                                    # one huge outlier per coordinate: a studentised test's
+    return x                                      # standard errors grow with it"""),),
+           how="sample returns N(0, 1) noise with one enormous outlier per coordinate, which would inflate the "
+               "standard errors of a two-sample test that took them from the student's samples"),
     Attack("lookup-sampler-of-the-affine-part", "lookup", "diffusion.py", SAMPLERS[:1],
            edits=((SAMPLE_BODY, """    n = shape[0]
     x = torch.randn(shape, device=device)
