@@ -670,8 +670,12 @@ def assert_same_distribution(samples, reference_samples, what, hint):
 def test_sample_matches_the_reference_sampler_in_distribution(worker):
     """DDPM with the student's own x_T and noise, 5,000 samples of a 4-dimensional SamplerNet (fresh
     weights) on the linear T = 200 schedule, against 5,000 of the reference sampler's: each
-    coordinate's mean and variance within 5 standard errors of the reference's. Calibration
-    (diffusion_samplers.py over XXX seeds, reference against reference): XXX
+    coordinate's mean and variance within 5 standard errors of the reference's (8 z-scores, each
+    beyond 5 with probability 5.7e-7: false-failure rate 4.6e-6). Calibration
+    (diffusion_samplers.py, 60 seeds, reference against reference): largest |z| 3.04, no failure.
+    What a sampler could return without walking the reverse process misses by far more (smallest
+    largest-|z| over 10 seeds, in the .txt): N(m, s^2) read off the network's affine part, the
+    affine part's own samples, x_T, eight-Gaussians points, zeros, DDIM's samples.
     """
     samples, _, want = run_sampler(worker, "ddpm")
     assert_same_distribution(samples, want, "DDPM", (
@@ -682,7 +686,11 @@ def test_sample_matches_the_reference_sampler_in_distribution(worker):
 @pytest.mark.parametrize("steps", [20, 100])
 def test_ddim_stochastic_matches_the_reference_in_distribution(worker, steps):
     """DDIM, eta = 1, own x_T and z, as the DDPM test (the reference follows the steps the student's
-    sampler visited). Calibration (diffusion_samplers.py): XXX"""
+    sampler visited, so any decreasing subsequence of `steps` steps is judged by the documented
+    update). False-failure rate 4.6e-6 per run; calibration (diffusion_samplers.py, 60 seeds,
+    reference against reference): largest |z| 2.91 (20 steps) and 3.57 (100 steps), no failure;
+    the cheats of the DDPM test and the DDIM mutants (sigma's sign or first factor wrong, no noise,
+    a' one step back) miss by more (the .txt)."""
     samples, _, want = run_sampler(worker, "ddim", steps=steps, eta=1.0)
     assert_same_distribution(samples, want, f"DDIM ({steps} steps, eta = 1)", (
         "With eta > 0: sigma = eta sqrt((1 - a')/(1 - a)) sqrt(1 - a/a'), the direction term is "

@@ -16,7 +16,14 @@ or a buggy sampler would send back instead of the student's samples:
     mutants        the unit's sampler mutants (autograder/hidden/mutants/diffusion.py) run as the
                    student's code
 
-    nice python autograder/hidden/calibration/diffusion_samplers.py 200 30 > autograder/hidden/calibration/diffusion_samplers.txt
+Reading the result: every cheat misses by 45 standard errors or more. A mutant shows here only
+where it changes what the configuration runs: p_sample's mutants cannot show in DDIM, and
+sigma-is-posterior-std, noise-added-at-t0 and sample-skips-last-step are below the DDPM test's
+resolution by design (they are caught exactly, by the p_sample tests given the noise and by the
+test of the steps `sample` visits); ddim-sigma-without-first-factor shows at 20 steps. "other
+sampler" at 100 steps (DDPM where DDIM eta = 1 is asked) is a near-equivalent sampler, not a cheat.
+
+    nice python autograder/hidden/calibration/diffusion_samplers.py 60 10 > autograder/hidden/calibration/diffusion_samplers.txt
 """
 import math
 import sys
