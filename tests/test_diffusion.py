@@ -150,3 +150,30 @@ def test_mlp_denoiser_shapes_and_time_dependence(worker):
     assert r["out"].shape == (10, 2), "the model predicts noise shaped like its input"
     assert not torch.allclose(r["out"], r["other"]), "the prediction must depend on t (through the time embedding)"
     assert not r["params_without_grad"], f"no gradient reached {r['params_without_grad']}"
+
+
+def test_mlp_denoiser_has_the_documented_layout_and_forward(worker):
+    # Project 4's judge loads your trained weights into its own copy of this network: the names,
+    # the shapes and the function must be the documented ones.
+    D, H, E = 3, 16, 8
+    shapes = {"time_mlp.0.weight": [H, E], "time_mlp.0.bias": [H], "time_mlp.2.weight": [H, H], "time_mlp.2.bias": [H],
+              "inp.weight": [H, D], "inp.bias": [H], "net.1.weight": [H, H], "net.1.bias": [H],
+              "net.3.weight": [H, H], "net.3.bias": [H], "net.5.weight": [D, H], "net.5.bias": [D]}
+    state = {k: torch.randn(*s) / math.sqrt(s[-1]) for k, s in shapes.items()}
+    x, t = torch.randn(5, D), torch.tensor([0, 3, 17, 50, 99])
+    r = worker.probe("diffusion.denoiser_with_weights", data_dim=D, hidden=H, time_dim=E, state=state, x=x, t=t)
+    missing = sorted(set(shapes) - set(r["shapes"]))
+    extra = sorted(set(r["shapes"]) - set(shapes))
+    assert not missing and not extra, (
+        f"MLPDenoiser's state_dict should hold exactly the documented entries; missing {missing}, unexpected {extra}")
+    wrong = {k: v for k, v in r["shapes"].items() if v != shapes[k]}
+    assert not wrong, f"these entries have the wrong shape (data_dim={D}, hidden={H}, time_dim={E}): {wrong}"
+    freqs = 10000.0 ** (-torch.arange(E // 2) / (E // 2))
+    emb = torch.cat([torch.sin(t[:, None] * freqs), torch.cos(t[:, None] * freqs)], dim=1)
+    lin = lambda h, name: h @ state[f"{name}.weight"].T + state[f"{name}.bias"]  # noqa: E731
+    h = lin(x, "inp") + lin(torch.nn.functional.silu(lin(emb, "time_mlp.0")), "time_mlp.2")
+    for name in ("net.1", "net.3", "net.5"):
+        h = lin(torch.nn.functional.silu(h), name)
+    expect_close(r["out"], h, rtol=1e-4, atol=1e-5, hint=(
+        "with the given weights, forward must be: h = inp(x) + time_mlp(emb(t)) (time_mlp = Linear, SiLU, Linear), "
+        "then SiLU, net.1, SiLU, net.3, SiLU, net.5"))

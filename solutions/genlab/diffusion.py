@@ -369,22 +369,49 @@ def sinusoidal_time_embedding(t, dim):
 class MLPDenoiser(nn.Module):
     """A small noise-prediction network for flat data: model(x_t, t) -> predicted noise.
 
-        h   = Linear(data_dim, hidden)(x_t) + time_mlp(sinusoidal_time_embedding(t, time_dim))
-        h   = SiLU -> Linear(hidden, hidden) -> SiLU -> Linear(hidden, hidden) -> SiLU
-        out = Linear(hidden, data_dim)(h)
+        emb = sinusoidal_time_embedding(t, time_dim)
+        h   = inp(x_t) + time_mlp(emb)                  time_mlp = Linear -> SiLU -> Linear
+        out = net(h)                                    net = SiLU -> Linear -> SiLU -> Linear -> SiLU -> Linear
 
-    where time_mlp is Linear(time_dim, hidden) -> SiLU -> Linear(hidden, hidden). The time step
-    enters through the embedding, so one network serves every t. The exact layers are yours to
-    choose: no test looks at its layers or counts its parameters (the reference has about
-    54,000 at data_dim = 2); the tests check its output shape, that the output depends on t, that
-    every parameter gets a gradient, and train it (Project 4) and look at what it generates. Keep
-    it about this size: the graded run gives it a few thousand Adam steps within a time limit
-    sized for the reference, so a network many times larger risks running out of time.
+    The time step enters through the embedding, so one network serves every t.
+
+    The layout is fixed, because the graded project (Project 4) trains your network in the
+    sandbox and the judge then loads the trained weights into ITS OWN copy of this exact
+    network and samples from it with its own sampler: your class must hold these submodules,
+    under these names, and `forward` must compute exactly the function above. In PyTorch terms:
+
+        self.time_mlp = nn.Sequential(nn.Linear(time_dim, hidden), nn.SiLU(), nn.Linear(hidden, hidden))
+        self.inp      = nn.Linear(data_dim, hidden)
+        self.net      = nn.Sequential(nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, hidden),
+                                      nn.SiLU(), nn.Linear(hidden, data_dim))
+
+    so that `state_dict()` has exactly these 12 entries (no others: no extra parameters or
+    persistent buffers), with D = data_dim, H = hidden, E = time_dim:
+
+        time_mlp.0.weight (H, E)    time_mlp.0.bias (H,)    time_mlp.2.weight (H, H)    time_mlp.2.bias (H,)
+        inp.weight        (H, D)    inp.bias        (H,)
+        net.1.weight      (H, H)    net.1.bias      (H,)    net.3.weight      (H, H)    net.3.bias      (H,)
+        net.5.weight      (D, H)    net.5.bias      (D,)
+
+    (the SiLUs have no parameters, hence the gaps in the numbering). Any way of writing it that
+    gives these names and this function is accepted: nn.Sequential as above, an nn.ModuleList
+    or your own modules under those names, F.silu in `forward` instead of nn.SiLU modules, and
+    PyTorch's default initialisation or your own (the graded run starts from weights the judge
+    sends, loaded with `load_state_dict(..., strict=True)`). The reference has 54,402
+    parameters at data_dim = 2, hidden = 128, time_dim = 32; the graded run gives it 2,000 Adam
+    steps within a time limit sized for it.
+
+    The tests check the layout and the output of `forward` for given weights, that the output
+    depends on t, that every parameter gets a gradient, and the project: trained with your
+    ddpm_loss on the eight-Gaussians ring, its weights, sampled by the judge's DDPM sampler, must
+    cover the ring's modes with the data's spread; what came back must have moved from the
+    judge's initial weights (every tensor), still carry a trace of them (weights trained
+    elsewhere do not), and depend on both x_t and t.
 
     Args:
         data_dim: the size D of one example.
-        hidden: the width of the hidden layers.
-        time_dim: the size of the time embedding (even).
+        hidden: the width H of the hidden layers.
+        time_dim: the size E of the time embedding (even).
 
     forward(x, t): x (B, data_dim) float, t (B,) long -> (B, data_dim).
     """

@@ -64,3 +64,16 @@ def denoiser_outputs(genlab, data_dim, hidden, time_dim, x, t, t_other):
     return {"out": out, "other": other,
             "n_params": sum(p.numel() for p in model.parameters()),
             "params_without_grad": [n for n, p in model.named_parameters() if p.grad is None]}
+
+
+def denoiser_with_weights(genlab, data_dim, hidden, time_dim, state, x, t):
+    """MLPDenoiser's state_dict layout (name: shape), and its output for x, t once `state` is loaded
+    (None when it does not load)."""
+    model = genlab.diffusion.MLPDenoiser(data_dim, hidden, time_dim)
+    shapes = {k: list(v.shape) for k, v in model.state_dict().items()}
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError:
+        return {"shapes": shapes, "out": None}
+    with torch.no_grad():
+        return {"shapes": shapes, "out": model(x, t)}

@@ -10,85 +10,91 @@ name = "diffusion"
 points = 25
 
 
-@test_case(name="test_linear_schedule_spans_beta_start_to_beta_end", points=1.7858)
+@test_case(name="test_linear_schedule_spans_beta_start_to_beta_end", points=1.6667)
 def test_linear_schedule_spans_beta_start_to_beta_end(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_linear_schedule_spans_beta_start_to_beta_end", env)
 
 
-@test_case(name="test_cosine_schedule_is_clipped_at_max_beta", points=1.7858)
+@test_case(name="test_cosine_schedule_is_clipped_at_max_beta", points=1.6667)
 def test_cosine_schedule_is_clipped_at_max_beta(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_cosine_schedule_is_clipped_at_max_beta", env)
 
 
-@test_case(name="test_noise_schedule_attributes_follow_from_betas", points=1.7857)
+@test_case(name="test_noise_schedule_attributes_follow_from_betas", points=1.6667)
 def test_noise_schedule_attributes_follow_from_betas(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_noise_schedule_attributes_follow_from_betas", env)
 
 
-@test_case(name="test_q_sample_without_noise_scales_x0_by_sqrt_alpha_bar", points=1.7857)
+@test_case(name="test_q_sample_without_noise_scales_x0_by_sqrt_alpha_bar", points=1.6667)
 def test_q_sample_without_noise_scales_x0_by_sqrt_alpha_bar(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_q_sample_without_noise_scales_x0_by_sqrt_alpha_bar", env)
 
 
-@test_case(name="test_q_sample_uses_the_given_noise", points=1.7857)
+@test_case(name="test_q_sample_uses_the_given_noise", points=1.6667)
 def test_q_sample_uses_the_given_noise(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_q_sample_uses_the_given_noise", env)
 
 
-@test_case(name="test_predict_x0_inverts_q_sample", points=1.7857)
+@test_case(name="test_predict_x0_inverts_q_sample", points=1.6667)
 def test_predict_x0_inverts_q_sample(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_predict_x0_inverts_q_sample", env)
 
 
-@test_case(name="test_q_posterior_at_t0_is_x0_with_zero_variance", points=1.7857)
+@test_case(name="test_q_posterior_at_t0_is_x0_with_zero_variance", points=1.6667)
 def test_q_posterior_at_t0_is_x0_with_zero_variance(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_q_posterior_at_t0_is_x0_with_zero_variance", env)
 
 
-@test_case(name="test_ddpm_loss_of_a_zero_model_is_the_mean_squared_noise", points=1.7857)
+@test_case(name="test_ddpm_loss_of_a_zero_model_is_the_mean_squared_noise", points=1.6667)
 def test_ddpm_loss_of_a_zero_model_is_the_mean_squared_noise(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_ddpm_loss_of_a_zero_model_is_the_mean_squared_noise", env)
 
 
-@test_case(name="test_ddpm_loss_is_zero_when_the_model_predicts_the_noise", points=1.7857)
+@test_case(name="test_ddpm_loss_is_zero_when_the_model_predicts_the_noise", points=1.6667)
 def test_ddpm_loss_is_zero_when_the_model_predicts_the_noise(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_ddpm_loss_is_zero_when_the_model_predicts_the_noise", env)
 
 
-@test_case(name="test_p_sample_with_a_zero_model", points=1.7857)
+@test_case(name="test_p_sample_with_a_zero_model", points=1.6667)
 def test_p_sample_with_a_zero_model(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_p_sample_with_a_zero_model", env)
 
 
-@test_case(name="test_p_sample_adds_no_noise_at_t0", points=1.7857)
+@test_case(name="test_p_sample_adds_no_noise_at_t0", points=1.6666)
 def test_p_sample_adds_no_noise_at_t0(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_p_sample_adds_no_noise_at_t0", env)
 
 
-@test_case(name="test_samplers_shapes_and_deterministic_ddim", points=1.7857)
+@test_case(name="test_samplers_shapes_and_deterministic_ddim", points=1.6666)
 def test_samplers_shapes_and_deterministic_ddim(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_samplers_shapes_and_deterministic_ddim", env)
 
 
-@test_case(name="test_time_embedding_shape_and_values_at_t0", points=1.7857)
+@test_case(name="test_time_embedding_shape_and_values_at_t0", points=1.6666)
 def test_time_embedding_shape_and_values_at_t0(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_time_embedding_shape_and_values_at_t0", env)
 
 
-@test_case(name="test_mlp_denoiser_shapes_and_time_dependence", points=1.7857)
+@test_case(name="test_mlp_denoiser_shapes_and_time_dependence", points=1.6666)
 def test_mlp_denoiser_shapes_and_time_dependence(env):
     from autograder.platforms.otter_check import check
     check("tests/test_diffusion.py::test_mlp_denoiser_shapes_and_time_dependence", env)
+
+
+@test_case(name="test_mlp_denoiser_has_the_documented_layout_and_forward", points=1.6666)
+def test_mlp_denoiser_has_the_documented_layout_and_forward(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_diffusion.py::test_mlp_denoiser_has_the_documented_layout_and_forward", env)

@@ -15,7 +15,7 @@ tests = hidden_test("diffusion")
 class ReferenceWorker:
     """Answers `worker.probe(...)` and `worker.call(...)` with the reference solution."""
 
-    def probe(self, target, timeout=None, seed=None, **kwargs):
+    def probe(self, target, timeout=None, seed=None, isolated=False, **kwargs):
         return tests.reference_probe(target.split(".", 1)[1], **kwargs)
 
     def call(self, target, *args, timeout=None, seed=None, **kwargs):

@@ -1,74 +1,120 @@
-"""Calibration of the sampler-moment tests (test_sample_reproduces_gaussian_data_mean_and_variance,
-test_ddim_deterministic_reproduces_gaussian_moments, test_ddim_stochastic_reproduces_gaussian_moments).
+"""Calibration of the sampler-distribution tests (test_sample_matches_the_reference_sampler_in_distribution,
+test_ddim_stochastic_matches_the_reference_in_distribution[20, 100]).
 
-For each seed and each of the five configurations, runs the test's own inputs through the
-reference and records the largest z-scores of the means and variances: raw (no allowance) and as
-the test computes them (after the allowances). Also prints the exact bias of each configuration
-(sampler_theory against m, s^2) for one draw of (m, s), and the exact effect of subsequence choices.
+For each seed and each configuration, runs the test's own inputs (a fresh SamplerNet) through the
+reference as the student's sampler and records the two-sample z-scores against the judge's samples
+(reference against reference: the false-failure rate). Then the same statistic for what a cheat
+or a buggy sampler would send back instead of the student's samples:
 
-    nice python autograder/hidden/calibration/diffusion_samplers.py 60 > autograder/hidden/calibration/diffusion_samplers.txt
+    gaussian       N(m, diag(s^2)) read off the network's affine part (gain and offset): the
+                   shortcut a sampler had when the denoiser was the exact one for a Gaussian
+    affine-only    the reference sampler run on the affine part alone (the residual network zeroed)
+    x_T            the starting noise itself, N(0, I)
+    replay         eight-Gaussians points (two copies side by side for the 4 coordinates)
+    zeros          a constant
+    other sampler  DDIM (20 steps, eta = 0) where DDPM is asked, DDPM where DDIM eta = 1 is asked
+    mutants        the unit's sampler mutants (autograder/hidden/mutants/diffusion.py) run as the
+                   student's code
+
+Reading the result: every cheat misses by 45 standard errors or more. A mutant shows here only
+where it changes what the configuration runs: p_sample's mutants cannot show in DDIM, and
+sigma-is-posterior-std, noise-added-at-t0 and sample-skips-last-step are below the DDPM test's
+resolution by design (they are caught exactly, by the p_sample tests given the noise and by the
+test of the steps `sample` visits); ddim-sigma-without-first-factor shows at 20 steps. "other
+sampler" at 100 steps (DDPM where DDIM eta = 1 is asked) is a near-equivalent sampler, not a cheat.
+
+    nice python autograder/hidden/calibration/diffusion_samplers.py 60 10 > autograder/hidden/calibration/diffusion_samplers.txt
 """
 import math
+import sys
+import types
 
 import torch
 
-from diffusion_common import ReferenceWorker, seeds_from_argv, tests
+from common import ROOT
+from diffusion_common import ReferenceWorker, tests
 
-CONFIGS = [("ddpm", None, 0.0), ("ddim", 20, 0.0), ("ddim", 100, 0.0), ("ddim", 20, 1.0), ("ddim", 100, 1.0)]
+from autograder.mutants import load_catalogue, mutate
+
+CONFIGS = [("ddpm", None, 0.0), ("ddim", 20, 1.0), ("ddim", 100, 1.0)]
+MUTANTS = ["sigma-is-beta", "sigma-is-posterior-std", "noise-added-at-t0", "sample-skips-last-step",
+           "alpha-for-alpha-bar-in-p_sample-mean", "ddim-eta-sign-flipped", "ddim-ignores-eta",
+           "ddim-sigma-without-first-factor", "ddim-next-is-t-minus-1"]
+n_ref = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+n_base = int(sys.argv[2]) if len(sys.argv) > 2 else 30
 worker = ReferenceWorker()
-seeds = list(seeds_from_argv(60))
-raw = {c: [] for c in CONFIGS}
-graded = {c: [] for c in CONFIGS}
-for seed in seeds:
-    for config in CONFIGS:
-        torch.manual_seed(seed)
-        samples, mean, var = tests.run_sampler(worker, *config)
-        raw[config].append(tests.sampler_stats(samples, mean, var, 0.0, 0.0))
-        graded[config].append(tests.sampler_stats(samples, mean, var))
+z_max = tests.SAMPLERS["z_max"]
 
-print(f"{len(seeds)} seeds x {len(CONFIGS)} configurations, {tests.SAMPLERS}")
-print("largest z-score over the 4 coordinates, per run; max and mean over seeds")
-print(f"{'config':>16} | {'raw mean z':>18} | {'raw var z':>18} | {'graded mean z':>13} | {'graded var z':>12} | failures")
+
+def name(config):
+    return "ddpm" if config[0] == "ddpm" else f"ddim{config[1]} eta={config[2]:g}"
+
+
+def mutant_module(mutant):
+    source = (ROOT / "solutions" / "genlab" / "diffusion.py").read_text()
+    module = types.ModuleType(f"mutant_{mutant.name}")
+    exec(compile(mutate(source, mutant), mutant.name, "exec"), module.__dict__)
+    return module
+
+
+print(f"{n_ref} reference seeds x {len(CONFIGS)} configurations; {tests.SAMPLERS}, schedule linear T = 200 "
+      f"(5e-4 to 0.1)")
+print("reference against reference (the student's samples drawn by the reference in the worker's probe, the "
+      "judge's by the reference sampler): largest |z| over the 4 coordinates")
+p_one = math.erfc(z_max / math.sqrt(2))
 for config in CONFIGS:
-    rm = [r[0] for r in raw[config]]
-    rv = [r[1] for r in raw[config]]
-    gm = [g[0] for g in graded[config]]
-    gv = [g[1] for g in graded[config]]
-    fails = sum(a > tests.SAMPLERS["z_max"] or b > tests.SAMPLERS["r_max"] for a, b in graded[config])
-    name = f"{config[0]} {config[1] or ''} eta={config[2]:g}"
-    print(f"{name:>16} | max {max(rm):5.2f} mean {sum(rm) / len(rm):4.2f} | max {max(rv):5.2f} mean {sum(rv) / len(rv):4.2f}"
-          f" | max {max(gm):9.2f} | max {max(gv):8.2f} | {fails}")
+    zm, zv = [], []
+    for seed in range(n_ref):
+        torch.manual_seed(seed)
+        samples, visited, want = tests.run_sampler(worker, *config)
+        a, b = tests.two_sample_z(samples, want)
+        zm.append(a)
+        zv.append(b)
+    fails = sum(a > z_max or b > z_max for a, b in zip(zm, zv))
+    print(f"  {name(config):>14}: means max {max(zm):.2f} mean {sum(zm) / n_ref:.2f}; variances max {max(zv):.2f} "
+          f"mean {sum(zv) / n_ref:.2f}; failures {fails} of {n_ref}")
+print(f"normal theory: 8 z-scores per test, each beyond {z_max} with probability {p_one:.1e}: false-failure rate "
+      f"{1 - (1 - p_one) ** 8:.1e} per test")
 
-# The largest of 4 |N(0,1)| has P(> 5) = 1 - (1 - 5.7e-7)^4 = 2.3e-6; two such per test.
-p = 1 - (1 - math.erfc(5 / math.sqrt(2))) ** 8
-print(f"\nnormal-theory false-failure rate per test, without the allowances: {p:.1e} (the allowances only lower it)")
-
-print("\nExact bias of the documented samplers (sampler_theory) against (m, s^2), m = 1, s = 0.3 / 0.4 / 0.65 / 0.9:")
-betas = tests.linear_1000()
-for s_val in (0.3, 0.4, 0.65, 0.9):
-    m, s = torch.ones(1), torch.full((1,), s_val)
-    cells = []
-    for config in CONFIGS:
-        mu, v = tests.sampler_theory(betas, m, s, *config)
-        cells.append(f"{config[0]}{config[1] or ''}/{config[2]:g}: mean {float(mu - 1):+.4f} var {float(v / s_val ** 2 - 1):+.3f}")
-    print(f"  s = {s_val}: " + "; ".join(cells))
-
-print("\nOther evenly spaced DDIM subsequences (exact moments, s = 0.3..0.9, m = +-1.5): largest difference from the")
-print("documented one (linspace(T-1, 0, steps).round())")
-orig = tests.ddim_timesteps
-variants = {
-    "leading range(0, T, T//steps)": lambda T, n: list(range(0, T, T // n))[:n][::-1],
-    "trailing round(arange(T, 0, -T/steps)) - 1": lambda T, n: [int(round(x)) - 1 for x in torch.arange(T, 0, -T / n).tolist()][:n],
-}
-m = torch.tensor([1.5, -1.5, 1.5, -1.5])
-s = torch.tensor([0.3, 0.4, 0.65, 0.9])
-for steps in (20, 100):
-    for eta in (0.0, 1.0):
-        tests.ddim_timesteps = orig
-        mu0, v0 = tests.sampler_theory(betas, m, s, "ddim", steps, eta)
-        for name, fn in variants.items():
-            tests.ddim_timesteps = fn
-            mu, v = tests.sampler_theory(betas, m, s, "ddim", steps, eta)
-            print(f"  steps {steps:3d} eta {eta:g} {name:>42}: mean {float((mu - mu0).abs().max()):.4f}, "
-                  f"variance ratio {float((v / v0 - 1).abs().max()):.4f}")
-tests.ddim_timesteps = orig
+print(f"\nbaselines and mutants, {n_base} seeds each: smallest over seeds of the larger of the two z-scores "
+      f"(every one must exceed {z_max})")
+mutants = {m.name: m for m in load_catalogue("diffusion")}
+modules = {k: mutant_module(mutants[k]) for k in MUTANTS}
+for config in CONFIGS:
+    results = {}
+    for seed in range(n_base):
+        torch.manual_seed(50_000 + seed)
+        betas, state = tests.sampler_inputs()
+        m = state["offset"][-1].double() / torch.cumprod(1 - betas.double(), 0)[-1].sqrt()   # read off the weights
+        gain_T = state["gain"][-1].double()
+        ab_T = torch.cumprod(1 - betas.double(), 0)[-1]
+        s = (((1 - ab_T).sqrt() / gain_T - (1 - ab_T)) / ab_T).clamp(min=1e-6).sqrt()
+        n, d = tests.SAMPLERS["n"], tests.SAMPLERS["d"]
+        torch.manual_seed(60_000 + seed)
+        want = tests.reference_samples(betas, state, config[0], tests.ddim_timesteps(200, config[1] or 1), *config[1:])
+        affine = dict(state, **{"out.weight": torch.zeros_like(state["out.weight"]),
+                                "out.bias": torch.zeros_like(state["out.bias"])})
+        cheats = {
+            "gaussian": lambda: (m + s * torch.randn(n, d)).float(),
+            "affine-only": lambda: tests.reference_samples(betas, affine, config[0], tests.ddim_timesteps(200, config[1] or 1),
+                                                           *config[1:]),
+            "x_T": lambda: torch.randn(n, d),
+            "replay": lambda: tests.ref_data.eight_gaussians(n).repeat(1, 2),
+            "zeros": lambda: torch.zeros(n, d),
+            "other sampler": lambda: (tests.reference_samples(betas, state, "ddim", tests.ddim_timesteps(200, 20), 20, 0.0)
+                                      if config[0] == "ddpm" else tests.reference_samples(betas, state, "ddpm", None)),
+        }
+        for key, make in cheats.items():
+            results.setdefault(key, []).append(max(tests.two_sample_z(make(), want)))
+        for key, module in modules.items():
+            r = tests.to_data(tests.probes.sampler_net_samples(types.SimpleNamespace(diffusion=module), betas=betas,
+                                                                 state=state, n=n, sampler=config[0], steps=config[1],
+                                                                 eta=config[2]))
+            if config[0] == "ddim" and r["visited"] != tests.ddim_timesteps(200, config[1]):
+                results.setdefault(key, []).append(float("inf"))
+                continue
+            results.setdefault(key, []).append(max(tests.two_sample_z(r["samples"], want)))
+    print(f"  {name(config)}:")
+    for key, v in results.items():
+        caught = sum(x > z_max for x in v)
+        print(f"    {key:>32}: min {min(v):8.1f}  median {sorted(v)[len(v) // 2]:8.1f}   caught on {caught} of {len(v)}")

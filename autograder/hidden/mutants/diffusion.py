@@ -47,7 +47,7 @@ MUTANTS = [
            find="spread = (1 - _gather(schedule.alpha_bars, t, x0)).sqrt()",
            replace="spread = 1 - _gather(schedule.alpha_bars, t, x0)",
            hint="the noise is scaled by sqrt(1 - alpha_bar_t), a standard deviation"),
-    # test_q_sample_draws_noise_with_the_right_mean_and_variance.
+    # test_q_sample_draws_noise_with_the_right_mean_and_variance, ..._independent_standard_normal_noise.
     Mutant("uniform-noise-in-q_sample", file="diffusion.py",
            find="""    if noise is None:
         noise = torch.randn_like(x0)
@@ -100,12 +100,12 @@ MUTANTS = [
            hint="draw one t per example, not one per batch"),
 
     # ---- reverse process -----------------------------------------------------------------------
-    # test_p_sample_matches_reference_with_given_noise, the sampler moments.
+    # test_p_sample_matches_reference_with_given_noise, the DDPM sampler's distribution.
     Mutant("alpha-for-alpha-bar-in-p_sample-mean", file="diffusion.py",
            find="mean = (x_t - beta / torch.sqrt(1 - alpha_bar) * eps_hat) / torch.sqrt(alpha)",
            replace="mean = (x_t - beta / torch.sqrt(1 - alpha) * eps_hat) / torch.sqrt(alpha)",
            hint="the eps coefficient is beta_t / sqrt(1 - alpha_bar_t)"),
-    # test_p_sample_matches_reference_with_given_noise, the sampler moments.
+    # test_p_sample_matches_reference_with_given_noise, the DDPM sampler's distribution.
     Mutant("p_sample-divides-by-sqrt-alpha-bar", file="diffusion.py",
            find="mean = (x_t - beta / torch.sqrt(1 - alpha_bar) * eps_hat) / torch.sqrt(alpha)",
            replace="mean = (x_t - beta / torch.sqrt(1 - alpha_bar) * eps_hat) / torch.sqrt(alpha_bar)",
@@ -121,7 +121,7 @@ MUTANTS = [
         noise = torch.randn_like(x_t)
     return mean + torch.sqrt(beta) * noise""",
            hint="no noise is added at t = 0"),
-    # test_p_sample_noise_scale_is_sqrt_beta, test_p_sample_matches_reference, DDPM moments.
+    # test_p_sample_noise_scale_is_sqrt_beta, test_p_sample_matches_reference, the DDPM sampler's distribution.
     Mutant("sigma-is-beta", file="diffusion.py",
            find="return mean + torch.sqrt(beta) * noise", replace="return mean + beta * noise",
            hint="sigma_t = sqrt(beta_t): sigma_t^2 = beta_t"),
@@ -130,33 +130,33 @@ MUTANTS = [
            find="return mean + torch.sqrt(beta) * noise",
            replace="return mean + torch.sqrt(schedule.posterior_variance[t]) * noise",
            hint="this course's p_sample uses sigma_t^2 = beta_t (Algorithm 2), not beta_tilde_t"),
-    # test_p_sample_calls_model_with_a_long_tensor_of_t, the sampler moments (GaussianOptimalEps asserts).
+    # test_p_sample_calls_model_with_a_long_tensor_of_t, the sampler tests (SamplerNet asserts a long t).
     Mutant("model-gets-float-t", file="diffusion.py",
            find="t_batch = torch.full((x_t.shape[0],), t, dtype=torch.long, device=x_t.device)",
            replace="t_batch = torch.full((x_t.shape[0],), t, dtype=torch.float32, device=x_t.device)",
            hint="the model's t is a (B,) long tensor"),
-    # test_sample_calls_the_model_at_every_step_from_T_minus_1_down_to_0, DDPM moments.
+    # test_sample_calls_the_model_at_every_step_from_T_minus_1_down_to_0.
     Mutant("sample-loop-forwards", file="diffusion.py",
            find="for t in reversed(range(schedule.T)):", replace="for t in range(schedule.T):",
            hint="sampling walks backwards: t = T - 1, ..., 0"),
-    # test_sample_calls_the_model_at_every_step_from_T_minus_1_down_to_0, DDPM moments.
+    # test_sample_calls_the_model_at_every_step_from_T_minus_1_down_to_0.
     Mutant("sample-skips-last-step", file="diffusion.py",
            find="for t in reversed(range(schedule.T)):", replace="for t in reversed(range(1, schedule.T)):",
            hint="the loop includes t = 0"),
 
     # ---- DDIM ----------------------------------------------------------------------------------
-    # test_ddim_stochastic_reproduces_gaussian_moments.
+    # test_ddim_stochastic_matches_the_reference_in_distribution.
     Mutant("ddim-eta-sign-flipped", file="diffusion.py",
            find="(1 - a_next - sigma ** 2).clamp(min=0).sqrt() * eps_hat",
            replace="(1 - a_next + sigma ** 2).clamp(min=0).sqrt() * eps_hat",
            hint="the direction term is sqrt(1 - a' - sigma^2) eps_hat"),
-    # test_ddim_stochastic_reproduces_gaussian_moments[20].
+    # test_ddim_stochastic_matches_the_reference_in_distribution.
     Mutant("ddim-ignores-eta", file="diffusion.py",
            find="""        if eta > 0:
             x = x + sigma * torch.randn_like(x)""",
            replace="",
            hint="with eta > 0, add sigma * z with fresh z at every step"),
-    # test_ddim_stochastic_reproduces_gaussian_moments.
+    # test_ddim_stochastic_matches_the_reference_in_distribution[20].
     Mutant("ddim-sigma-without-first-factor", file="diffusion.py",
            find="sigma = eta * ((1 - a_next) / (1 - a)).sqrt() * (1 - a / a_next).sqrt()",
            replace="sigma = eta * (1 - a / a_next).sqrt()",
@@ -171,7 +171,7 @@ MUTANTS = [
            find="            eps_hat = (x - a.sqrt() * x0_hat) / (1 - a).sqrt()\n",
            replace="",
            hint="after clamping x0_hat, recompute eps_hat from it"),
-    # the DDIM moment tests: a' taken one step back instead of the next step of the subsequence.
+    # test_ddim_deterministic_matches_reference_given_x_T, the stochastic DDIM test: a' one step back, not the next visited step.
     Mutant("ddim-next-is-t-minus-1", file="diffusion.py",
            find="a_next = schedule.alpha_bars[timesteps[i + 1]] if i + 1 < len(timesteps) else one",
            replace="a_next = schedule.alpha_bars_prev[t]",
@@ -188,7 +188,7 @@ MUTANTS = [
            find="torch.arange(half, dtype=torch.float32, device=t.device) / half)",
            replace="torch.arange(half, dtype=torch.float32, device=t.device) / dim)",
            hint="w_i = 10000^(-i/h) with h = dim/2"),
-    # test_project_mlp_denoiser_learns_the_eight_gaussians (and the public time-dependence test).
+    # the public time-dependence test; test_project_mlp_denoiser_learns_the_eight_gaussians (time_mlp never moves).
     Mutant("denoiser-ignores-time", file="diffusion.py",
            find="h = self.inp(x) + self.time_mlp(sinusoidal_time_embedding(t, self.time_dim))",
            replace="h = self.inp(x) + 0 * self.time_mlp(sinusoidal_time_embedding(t, self.time_dim))",

@@ -5,11 +5,11 @@ student's functions receive are ours, built here from data sent by the judge:
 
 - `ElementwiseEps`: eps_hat = tanh(scale * x + shift[t]), a tiny model with parameters, for exact
   comparisons of the loss (and its gradients) and of one reverse step with the reference.
-- `GaussianOptimalEps`: for data x0 ~ N(m, diag(s^2)) the best possible noise predictor is known in
-  closed form, E[eps | x_t] = sqrt(1 - a) (x_t - sqrt(a) m) / (a s^2 + 1 - a) with a = alpha_bar_t.
-  It computes alpha_bar from the betas itself (float64), never from the student's schedule. With
-  it the samplers can be judged without any training.
-- `Recorder`: returns zeros and remembers every t it was called with.
+- `SamplerNet`: eps(x, t) = gain[t] (x - offset[t]) + out(tanh(inp(x) + time[t])), every weight
+  and table sent by the judge as a state_dict. The samplers are judged on it without any training:
+  the judge runs the reference sampler on its own copy of the same weights and compares.
+- `Recorder`: returns zeros and remembers every t it was called with (and the x_t it was given).
+- `Visits`: passes the call on to a model and remembers the step of every call.
 
 The hidden tests run these same functions on the reference solution, in the judge.
 """
@@ -28,18 +28,34 @@ class ElementwiseEps(nn.Module):
         return torch.tanh(self.scale * x + shift)
 
 
-class GaussianOptimalEps(nn.Module):
-    def __init__(self, betas, m, s):
+class SamplerNet(nn.Module):
+    def __init__(self, T, d, hidden):
         super().__init__()
-        alpha_bars = torch.cumprod(1 - betas.double(), dim=0)
-        s2 = s.double() ** 2
-        var = alpha_bars[:, None] * s2 + (1 - alpha_bars[:, None])                   # (T, D)
-        self.register_buffer("gain", ((1 - alpha_bars[:, None]).sqrt() / var).float())
-        self.register_buffer("offset", (alpha_bars[:, None].sqrt() * m.double()).float())
+        self.register_buffer("gain", torch.zeros(T, d))
+        self.register_buffer("offset", torch.zeros(T, d))
+        self.register_buffer("time", torch.zeros(T, hidden))
+        self.inp = nn.Linear(d, hidden)
+        self.out = nn.Linear(hidden, d)
 
     def forward(self, x, t):
         assert t.dtype == torch.long and t.shape == (x.shape[0],), "t must be a (B,) long tensor"
-        return self.gain[t] * (x - self.offset[t])
+        return self.gain[t] * (x - self.offset[t]) + self.out(torch.tanh(self.inp(x) + self.time[t]))
+
+
+def _sampler_net(state):
+    T, d = state["gain"].shape
+    net = SamplerNet(T, d, state["time"].shape[1])
+    net.load_state_dict(state)
+    return net.eval()
+
+
+class Visits:
+    def __init__(self, model):
+        self.model, self.steps = model, []
+
+    def __call__(self, x, t):
+        self.steps.append(int(t.reshape(-1)[0]))
+        return self.model(x, t)
 
 
 class Recorder:
@@ -47,7 +63,7 @@ class Recorder:
         self.calls = []
 
     def __call__(self, x, t):
-        self.calls.append({"t": t.detach().clone(), "dtype": str(t.dtype)})
+        self.calls.append({"t": t.detach().clone(), "dtype": str(t.dtype), "x_t": x.detach().clone()})
         return torch.zeros_like(x)
 
 
@@ -99,7 +115,7 @@ def ddpm_loss_draws(genlab, betas, x0):
     loss = d.ddpm_loss(model, d.NoiseSchedule(betas), x0)
     calls = model.calls
     return {"n_calls": len(calls), "t": calls[0]["t"] if calls else None,
-            "dtype": calls[0]["dtype"] if calls else None, "loss": loss}
+            "dtype": calls[0]["dtype"] if calls else None, "x_t": calls[0]["x_t"] if calls else None, "loss": loss}
 
 
 # ---- reverse process ----------------------------------------------------------------------------
@@ -121,41 +137,48 @@ def model_calls(genlab, betas, x, t, steps):
                       ("ddim", lambda m: d.ddim_sample(m, s, tuple(x.shape), steps))]:
         recorder = Recorder()
         run(recorder)
-        out[name] = recorder.calls
+        out[name] = [{"t": c["t"], "dtype": c["dtype"]} for c in recorder.calls]
     return out
 
 
-def gaussian_samples(genlab, betas, m, s, n, sampler, steps=None, eta=0.0):
-    """n samples drawn by the student's `sample` or `ddim_sample` with the optimal noise predictor
-    for x0 ~ N(m, diag(s^2)); x_T drawn by the student's code."""
+def sampler_net_samples(genlab, betas, state, n, sampler, steps=None, eta=0.0):
+    """n samples drawn by the student's `sample` or `ddim_sample` from a SamplerNet with the judge's
+    weights, x_T and noise drawn by the student's code; and the steps the model was called at."""
     d = genlab.diffusion
     schedule = d.NoiseSchedule(betas)
-    model = GaussianOptimalEps(betas, m, s)
-    shape = (n, m.shape[0])
+    model = Visits(_sampler_net(state))
+    shape = (n, state["gain"].shape[1])
     if sampler == "ddpm":
-        return d.sample(model, schedule, shape)
-    return d.ddim_sample(model, schedule, shape, steps, eta=eta)
+        samples = d.sample(model, schedule, shape)
+    else:
+        samples = d.ddim_sample(model, schedule, shape, steps, eta=eta)
+    return {"samples": samples, "visited": model.steps}
 
 
-def ddim_from_x_T(genlab, betas, m, s, x_T, steps, eta=0.0, clip_x0=None):
-    """ddim_sample from a given x_T, twice, with the optimal predictor for N(m, diag(s^2))."""
+def ddim_from_x_T(genlab, betas, state, x_T, steps, eta=0.0, clip_x0=None):
+    """ddim_sample from a given x_T, twice, with a SamplerNet of the judge's weights; and the steps the
+    first run visited."""
     d = genlab.diffusion
     schedule = d.NoiseSchedule(betas)
-    model = GaussianOptimalEps(betas, m, s)
-    runs = [d.ddim_sample(model, schedule, tuple(x_T.shape), steps, eta=eta, x_T=x_T.clone(), clip_x0=clip_x0)
-            for _ in range(2)]
-    return {"first": runs[0], "second": runs[1]}
+    model = Visits(_sampler_net(state))
+    first = d.ddim_sample(model, schedule, tuple(x_T.shape), steps, eta=eta, x_T=x_T.clone(), clip_x0=clip_x0)
+    visited = model.steps
+    model = Visits(_sampler_net(state))
+    second = d.ddim_sample(model, schedule, tuple(x_T.shape), steps, eta=eta, x_T=x_T.clone(), clip_x0=clip_x0)
+    return {"first": first, "second": second, "visited": visited}
 
 
 # ---- the denoiser, trained ----------------------------------------------------------------------
 
-def train_on_eight_gaussians(genlab, batches, betas, hidden, time_dim, lr, n_samples):
-    """Train the student's MLPDenoiser(2, hidden, time_dim) with the student's ddpm_loss, one Adam
-    step per batch in `batches` (steps, B, 2), the learning rate decaying linearly to 0; then draw
-    n_samples points with the student's `sample`."""
+def train_on_eight_gaussians(genlab, initial, batches, betas, hidden, time_dim, lr):
+    """Project 4: the student's MLPDenoiser(2, hidden, time_dim), started from the judge's `initial`
+    weights, trained with the student's ddpm_loss, one Adam step per batch in `batches` (steps, B, 2),
+    the learning rate decaying linearly to 0. Returns the trained state_dict and two loss averages
+    (first and last 100 steps) for the feedback; the judge samples and scores the weights itself."""
     d = genlab.diffusion
     schedule = d.NoiseSchedule(betas)
     model = d.MLPDenoiser(2, hidden, time_dim)
+    model.load_state_dict(initial, strict=True)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     steps = batches.shape[0]
     decay = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: 1 - i / steps)
@@ -168,7 +191,5 @@ def train_on_eight_gaussians(genlab, batches, betas, hidden, time_dim, lr, n_sam
         optimizer.step()
         decay.step()
         losses.append(loss.item())
-    model.eval()
-    with torch.no_grad():
-        samples = d.sample(model, schedule, (n_samples, 2))
-    return {"samples": samples, "first_loss": sum(losses[:100]) / 100, "last_loss": sum(losses[-100:]) / 100}
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return {"state": state, "losses": [sum(losses[:100]) / 100, sum(losses[-100:]) / 100]}
