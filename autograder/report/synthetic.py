@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANTED = {
-    "nobody": "autograder/hidden/test_vae.py::test_iwae_bound_grows_with_k",
+    "nobody": "tests/test_vae.py::test_iwae_bound_shape_and_sign",
     "everybody": "tests/test_vae.py::test_reparameterize_returns_the_latent_shape",
     "negative": "tests/test_gan.py::test_discriminator_loss_is_two_ln2_when_d_is_one_half",
     "misleading": "tests/test_vae.py::test_gaussian_kl_is_half_per_dimension_at_unit_mean",
