@@ -25,6 +25,7 @@ ref = reference("applications")
 data = reference("data")
 
 PNG_TIMEOUT_S = 5     # a PNG of a few pixels takes milliseconds: a loop is reported, not waited for
+PNG_SWEEP_TIMEOUT_S = 15   # a sweep of 30-70 such calls in one probe: still milliseconds, with room for a loaded machine
 
 
 # ---- helpers: the judge's readers ---------------------------------------------------------------
@@ -1159,7 +1160,7 @@ def test_add_png_text_agrees_with_pillow_on_random_small_inputs(worker):
             buf, "PNG", pnginfo=info)
         cases.append((buf.getvalue(), key, value))
     got = worker.probe("applications.outcomes", function="add_png_text", calls=[[list(c), {}] for c in cases],
-                       timeout=PNG_TIMEOUT_S)
+                       timeout=PNG_SWEEP_TIMEOUT_S)
     for (png, key, value), r in zip(cases, got):
         assert "value" in r and isinstance(r["value"], bytes), f"add_png_text(png, {key!r}, {value[:40]!r}) gave {r}"
         try:
@@ -1193,7 +1194,7 @@ def test_read_png_text_agrees_with_pillow_on_random_small_inputs(worker):
             "Pillow does not read back the text it wrote: a grader problem (Pillow's version?), not yours"
         cases.append((png, want))
     got = worker.probe("applications.outcomes", function="read_png_text", calls=[[[png], {}] for png, _ in cases],
-                       timeout=PNG_TIMEOUT_S)
+                       timeout=PNG_SWEEP_TIMEOUT_S)
     for (png, want), r in zip(cases, got):
         assert r.get("value") == want, (f"read_png_text gave {r.get('value', r)!r:.200}, Pillow reads {want!r:.200}: tEXt is "
                                         "Latin-1; iTXt is UTF-8 after its compression flag, method, language tag and "
@@ -1211,7 +1212,7 @@ def test_read_png_text_rejects_any_single_corrupted_byte(worker):
     png = png_of((3, 3), pnginfo=info)
     positions = random.sample(range(len(png)), 40)
     bad = [png[:i] + bytes([png[i] ^ random.randrange(1, 256)]) + png[i + 1:] for i in positions]
-    got = worker.probe("applications.outcomes", function="read_png_text", calls=[[[b], {}] for b in bad], timeout=PNG_TIMEOUT_S)
+    got = worker.probe("applications.outcomes", function="read_png_text", calls=[[[b], {}] for b in bad], timeout=PNG_SWEEP_TIMEOUT_S)
     for i, r in zip(positions, got):
         assert r.get("raised") == "ValueError", (f"byte {i} of {len(png)} changed: read_png_text gave {r!r:.200}, expected "
                                                  "ValueError (check the signature, every CRC, and every chunk's length)")
@@ -1222,6 +1223,6 @@ def test_read_png_text_rejects_every_truncation(worker):
     (no signature, a chunk running past the end, or no IEND)."""
     png = png_of((2, 2))
     got = worker.probe("applications.outcomes", function="read_png_text", calls=[[[png[:k]], {}] for k in range(len(png))],
-                       timeout=PNG_TIMEOUT_S)
+                       timeout=PNG_SWEEP_TIMEOUT_S)
     for k, r in enumerate(got):
         assert r.get("raised") == "ValueError", f"the file cut to {k} of {len(png)} bytes: expected ValueError, got {r!r:.200}"

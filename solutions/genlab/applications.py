@@ -39,6 +39,7 @@ import zlib
 
 import torch
 import torch.nn.functional as F
+from torchvision.transforms.v2 import functional as TF
 
 
 # =================================================================================================
@@ -158,8 +159,6 @@ def affine_digits(x, params):
         itself with atol 1e-5.
     """
     ### BEGIN SOLUTION
-    from torchvision.transforms.v2 import functional as TF
-
     images = x.reshape(-1, 1, 8, 8)
     out = torch.empty_like(images)
     for i, (angle, tx, ty, s) in enumerate(params.tolist()):
@@ -584,7 +583,8 @@ def add_png_text(png_bytes, key, value):
         value: the text (no null byte).
     Raises:
         ValueError for a bad key or value, and for input that is not a valid PNG: a wrong
-        signature, a chunk whose CRC does not match, or a truncated chunk (the message says which).
+        signature, a chunk whose CRC does not match, or a truncated file: a chunk running past the
+        end, or no IEND chunk (the message says which).
     Returns:
         bytes.
     """
@@ -615,7 +615,9 @@ def read_png_text(png_bytes):
     skipped: no test depends on them). When a keyword appears twice, the later chunk wins.
 
     Raises:
-        ValueError for a wrong signature, a chunk whose CRC does not match, or a truncated chunk.
+        ValueError for a wrong signature (empty input included), a chunk whose CRC does not match,
+        or a truncated file: a chunk running past the end, or no IEND chunk. So any single byte
+        changed or cut off makes it raise.
     """
     ### BEGIN SOLUTION
     text = {}

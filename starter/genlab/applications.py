@@ -39,6 +39,7 @@ import zlib
 
 import torch
 import torch.nn.functional as F
+from torchvision.transforms.v2 import functional as TF
 
 
 # =================================================================================================
@@ -433,7 +434,8 @@ def add_png_text(png_bytes, key, value):
         value: the text (no null byte).
     Raises:
         ValueError for a bad key or value, and for input that is not a valid PNG: a wrong
-        signature, a chunk whose CRC does not match, or a truncated chunk (the message says which).
+        signature, a chunk whose CRC does not match, or a truncated file: a chunk running past the
+        end, or no IEND chunk (the message says which).
     Returns:
         bytes.
     """
@@ -448,7 +450,9 @@ def read_png_text(png_bytes):
     skipped: no test depends on them). When a keyword appears twice, the later chunk wins.
 
     Raises:
-        ValueError for a wrong signature, a chunk whose CRC does not match, or a truncated chunk.
+        ValueError for a wrong signature (empty input included), a chunk whose CRC does not match,
+        or a truncated file: a chunk running past the end, or no IEND chunk. So any single byte
+        changed or cut off makes it raise.
     """
     # YOUR CODE HERE
     raise NotImplementedError

@@ -39,7 +39,7 @@ MUTANTS = [
            "interpolation=TF.InterpolationMode.BILINEAR)", "interpolation=TF.InterpolationMode.NEAREST)",
            hint="resample bilinearly: nearest-neighbour resampling moves whole pixels"),
     Mutant("affine-shift-axes-swapped", F,
-           "translate=[tx, ty]", "translate=[ty, tx]",
+           "angle=angle, translate=[tx, ty]", "angle=angle, translate=[ty, tx]",
            hint="translate=[tx, ty]: tx moves right, ty moves down"),
     Mutant("affine-turns-the-other-way", F,
            "TF.affine(images[i], angle=angle,", "TF.affine(images[i], angle=-angle,",
