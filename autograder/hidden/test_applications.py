@@ -1222,7 +1222,7 @@ def test_read_png_text_rejects_every_truncation(worker):
     """The file cut at every length from 0 (empty input) to one byte short: ValueError each time
     (no signature, a chunk running past the end, or no IEND)."""
     png = png_of((2, 2))
-    got = worker.probe("applications.outcomes", function="read_png_text", calls=[[[png[:k]], {}] for k in range(len(png))],
+    got = worker.probe("applications.read_png_text_of_prefixes", png=png, lengths=list(range(len(png))),
                        timeout=PNG_SWEEP_TIMEOUT_S)
     for k, r in enumerate(got):
         assert r.get("raised") == "ValueError", f"the file cut to {k} of {len(png)} bytes: expected ValueError, got {r!r:.200}"

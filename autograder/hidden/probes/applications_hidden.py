@@ -31,3 +31,9 @@ def outcomes(genlab, function, calls):
         else:
             out.append({"value": bytes(value) if isinstance(value, bytearray) else value})
     return out
+
+
+def read_png_text_of_prefixes(genlab, png, lengths):
+    """outcomes of read_png_text(png[:k]) for each k in `lengths`, cut here in the worker (an
+    empty bytes object cannot cross the protocol: it pickles as a call to bytes())."""
+    return outcomes(genlab, "read_png_text", [[[png[:k]], {}] for k in lengths])
