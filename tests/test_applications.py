@@ -2,7 +2,8 @@
 
 Run them with `pytest tests/test_applications.py`. They test $GENLAB_IMPL (your starter/ by
 default). Each test asks the `worker` for data from your code and checks it here, with real
-libraries where one defines the format: MIDI bytes are parsed with mido, PNG files with Pillow.
+libraries where one defines the format: MIDI bytes are parsed with mido, PNG files with Pillow,
+moved and turned digits are recomputed with torchvision.
 The probes they name are in tests/probes/applications.py.
 """
 import io
