@@ -450,10 +450,11 @@ def test_mixup_gain_over_real_digits_alone(worker):
     digits; mean gain of the judge's ridge classifier (soft labels) over 16 repeats > 0.005.
 
     Calibration: autograder/hidden/calibration/applications_augmentation_gain.py, 200 reference seeds:
-    mean 0.0233, std 0.0029, smallest 0.0171; the bound sits 6.3 standard deviations below the mean
-    (normal-fit false-failure rate 1e-10; 0/200, below 1.5% distribution-free). Baselines: no
+    mean 0.0233, std 0.0029, smallest 0.0171; the bound sits 6.4 standard deviations below the mean
+    (normal-fit false-failure rate 9e-11; 0/200, below 1.5% distribution-free). Baselines: no
     mixing (lam = 1, or perm the identity) gains exactly 0 with this classifier; the real test digits
-    fail the blend check.
+    fail the blend check; a constant lam of 0.5 (+0.039) or a uniform lam (+0.023) would clear the bound
+    and are failed by test_mixup_lam_has_the_beta_moments.
     """
     mean = statistics.fmean(mixup_gains(worker, judge_digits()))
     assert mean > MIXUP_BOUND, (f"adding {AUG_BUDGET // AUG_REAL} rounds of mixup of the real digits changed the judge's "
