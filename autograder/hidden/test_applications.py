@@ -684,7 +684,12 @@ def test_complete_code_greedy_equals_reference(worker):
 
 
 def test_complete_code_feeds_at_most_block_size_tokens(worker):
-    table = 3 * torch.randn(8, 8)
+    # Greedy decoding walks a random 8-cycle (each token's argmax successor is the next one on it),
+    # so the completion never repeats a token: a context cropped at the wrong end (the first
+    # block_size tokens, the same every step) would give one token six times.
+    order = torch.randperm(8)
+    table = torch.randn(8, 8)
+    table[order, order.roll(-1)] += 6.0
     prompt = "".join(random.choices(VOCAB, k=12))
     out = worker.probe("applications.complete_bigram", vocab=VOCAB, table=table, prompt=prompt, max_new_tokens=6,
                        block_size=4, temperature=0)
