@@ -2,7 +2,8 @@
 
 Run them with `pytest tests/test_applications.py`. They test $GENLAB_IMPL (your starter/ by
 default). Each test asks the `worker` for data from your code and checks it here, with real
-libraries where one defines the format: MIDI bytes are parsed with mido, PNG files with Pillow.
+libraries where one defines the format: MIDI bytes are parsed with mido, PNG files with Pillow,
+moved and turned digits are recomputed with torchvision.
 The probes they name are in tests/probes/applications.py.
 """
 import io
@@ -23,14 +24,62 @@ def test_mixup_with_given_lam_and_perm_is_exact(worker):
     assert abs(lam - 0.3) < 1e-12, f"a given lam is returned as used, got {lam}"
 
 
-def test_augment_with_generator_labels_match_samples(worker):
-    r = worker.probe("applications.augment_tagged", n_per_class=4, n_classes=3)
+def test_augment_with_generator_returns_the_generators_samples_with_their_labels(worker):
+    # The generator hands out the judge's samples (2 per class more than needed): each row says
+    # which class it was made for (its values are the label, plus a little noise).
+    pool_y = torch.arange(3).repeat_interleave(8)
+    pool_x = pool_y.float()[:, None] + 0.01 * torch.randn(24, 5)
+    r = worker.probe("applications.augment_from_pool", pool_x=pool_x, pool_y=pool_y, n_per_class=4, n_classes=3)
     x, y = r["x"], r["y"]
     assert x.shape == (12, 5) and y.shape == (12,), f"expected x (12, 5) and y (12,), got {tuple(x.shape)} and {tuple(y.shape)}"
     assert y.dtype == torch.int64, f"labels are int64, got {y.dtype}"
     assert torch.bincount(y, minlength=3).tolist() == [4, 4, 4], f"n_per_class of each class: {torch.bincount(y).tolist()}"
-    expect_close(x.mean(1), y.float(), atol=0.05, rtol=0,
-                 hint="x[i] must be a sample generated for label y[i] (here each sample's values are its label)")
+    nearest = torch.cdist(x.double(), pool_x.double()).min(1)
+    assert (nearest.values < 1e-5).all(), "every row of x must be a sample exactly as sample_fn returned it"
+    assert (pool_y[nearest.indices] == y).all(), "y[i] must be the label x[i] was generated for"
+    assert nearest.indices.unique().numel() == 12, "each sample is used once"
+
+
+def _affine_by_torchvision(x, params):
+    """affine_digits as its docstring defines it, computed here with torchvision itself, for both
+    fills the docstring allows (None, torchvision's default, and 0)."""
+    import torchvision.transforms.v2.functional as tvf
+
+    return {fill: torch.stack([tvf.affine(img, angle=a, translate=[tx, ty], scale=s, shear=[0.0, 0.0],
+                                          interpolation=tvf.InterpolationMode.BILINEAR, fill=fill)
+                               for img, (a, tx, ty, s) in zip(x.view(len(x), 1, 8, 8), params.tolist())]).view(x.shape)
+            for fill in (None, 0.0)}
+
+
+def _expect_affine(got, x, params, hint):
+    want = _affine_by_torchvision(x, params)
+    assert isinstance(got, torch.Tensor) and got.shape == x.shape, \
+        f"expected a tensor shaped like x {tuple(x.shape)}, got {getattr(got, 'shape', type(got).__name__)}"
+    closest = min(want.values(), key=lambda w: (got.double() - w.double()).abs().max().item())
+    expect_close(got, closest, atol=1e-5, rtol=0, hint=hint)
+
+
+def test_affine_digits_matches_torchvision(worker):
+    x = torch.rand(4, 64)
+    params = torch.tensor([[0.0, 0.0, 0.0, 1.0],       # unchanged
+                           [90.0, 0.0, 0.0, 1.0],      # a quarter turn
+                           [0.0, 1.0, -2.0, 1.0],      # one pixel right, two up
+                           [-12.5, 0.4, 0.3, 0.9]])    # all at once, fractions of a pixel
+    got = worker.call("applications.affine_digits", x, params)
+    _expect_affine(got, x, params, hint="torchvision.transforms.v2.functional.affine(image, angle=a, translate=[tx, ty], "
+                                         "scale=s, shear=[0.0, 0.0], interpolation=BILINEAR) on each (1, 8, 8) image")
+
+
+def test_classic_augment_copies_replay_from_their_params(worker):
+    x, y = torch.rand(3, 1, 8, 8), torch.tensor([7, 1, 4])
+    x_aug, y_aug, params = worker.call("applications.classic_augment", x, y, 2)
+    assert x_aug.shape == (6, 1, 8, 8) and params.shape == (6, 4), \
+        f"expected x_aug (6, 1, 8, 8) and params (6, 4), got {tuple(x_aug.shape)} and {tuple(params.shape)}"
+    assert y_aug.tolist() == [7, 7, 1, 1, 4, 4], f"y_aug = y.repeat_interleave(copies), got {y_aug.tolist()}"
+    assert (params[:, 0].abs() <= 10).all() and (params[:, 1:3].abs() <= 0.75).all() and \
+        ((params[:, 3] >= 0.9) & (params[:, 3] <= 1.1)).all(), f"parameters outside the default ranges: {params.tolist()}"
+    _expect_affine(x_aug, x.repeat_interleave(2, 0), params,
+                   hint="row k of x_aug is affine_digits of x[k // copies] with params[k]")
 
 
 # ---- code generation ----------------------------------------------------------------------------
@@ -98,6 +147,12 @@ def test_encode_vlq_matches_mido(worker):
         got = worker.call("applications.encode_vlq", n)
         assert got == bytes(encode_variable_int(n)), (f"encode_vlq({n}) = {got.hex(' ')}, expected "
                                                      f"{bytes(encode_variable_int(n)).hex(' ')}: the top bit is set on every byte but the last")
+
+
+def test_encode_vlq_raises_past_four_bytes(worker):
+    # mido itself writes any size; a MIDI file allows at most 4 bytes (0x0FFFFFFF)
+    r = worker.probe("applications.outcome", function="encode_vlq", args=[0x10000000])
+    assert r.get("raised") == "ValueError", f"encode_vlq(0x10000000) raises ValueError (MIDI allows 0 .. 0x0FFFFFFF), got {r}"
 
 
 def test_markov_transition_probs_are_the_counts(worker):

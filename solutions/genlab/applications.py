@@ -2,8 +2,11 @@
 
 Five small applications of generative models, each written against a real format or library:
 
-- Data augmentation: `mixup` and `augment_with_generator` (samples of a class-conditional model
-  as extra training data; `ClassGaussians` below is a provided class-conditional model).
+- Data augmentation, three ways on the same budget: classic (`affine_digits` and `classic_augment`:
+  randomly moved, turned and resized copies of the real digits, resampled by torchvision),
+  `mixup` (blends of pairs of examples and of their labels), and generative
+  (`augment_with_generator`: samples of a class-conditional model as extra training data;
+  `ClassGaussians` below is a provided class-conditional model).
 - Code generation: `syntax_valid_rate` (the fraction of generated programs Python can parse) and
   `complete_code` (sample a completion from a language model).
 - Music: `encode_vlq` and `notes_to_midi` (a Standard MIDI File written byte by byte), and
@@ -17,9 +20,16 @@ The tests check the files you write with real libraries: MIDI bytes are parsed w
 files are decoded with Pillow, programs with `ast.parse`.
 
 Randomness: functions that draw random numbers use torch's global generator (`mixup`'s lam and
-permutation, `complete_code`'s sampling, `MarkovMelody.sample`); `mixup` takes its draws as
-optional arguments (`lam`, `perm`). No test depends on the order or number of random draws: the
-statistical tests look only at the distribution of what comes out.
+permutation, `classic_augment`'s transform parameters, `complete_code`'s sampling,
+`MarkovMelody.sample`); `mixup` takes its draws as optional arguments (`lam`, `perm`), and
+`classic_augment` returns the parameters it drew. No test depends on the order or number of
+random draws: the statistical tests look only at the distribution of what comes out.
+
+How the augmentation tests judge: the judge trains its own classifier (a ridge regression, in
+the judge) on a few real digits plus what your function returned, and measures it on test digits
+your code never sees. What you return is checked first: generated rows must be the generator's
+own samples, classic copies must be the documented transform of their digit with the parameters
+you return, mixup rows must be the documented blend.
 """
 import ast
 import math
@@ -29,6 +39,7 @@ import zlib
 
 import torch
 import torch.nn.functional as F
+from torchvision.transforms.v2 import functional as TF
 
 
 # =================================================================================================
@@ -48,7 +59,9 @@ def mixup(x, y_onehot, alpha, lam=None, perm=None):
         x: (B, ...) float inputs.
         y_onehot: (B, K) float one-hot (or soft) labels.
         alpha: the Beta distribution's parameter, > 0 (used only when lam is None).
-        lam: optional mixing weight in [0, 1] (a float or a 0-d tensor); used exactly as given.
+        lam: optional mixing weight (a float or a 0-d tensor); used exactly as given. A given lam
+            is NOT checked: one outside [0, 1] extrapolates instead of blending (whether you raise,
+            clamp or use it as given is never tested).
         perm: optional (B,) int64 permutation; used exactly as given.
     Returns:
         (x_mix, y_mix, lam): x_mix like x, y_mix like y_onehot, lam a Python float (the weight used).
@@ -70,6 +83,11 @@ def augment_with_generator(sample_fn, n_per_class, n_classes):
 
     `sample_fn(labels)` takes a 1-D int64 tensor of class labels and returns one sample per label,
     a float tensor (len(labels), ...). You may call it once with all labels or once per class.
+
+    Every row of x must be a sample exactly as sample_fn returned it (not a copy of real data, not
+    rescaled or rounded), each used once, and y[i] the label it was generated for. The tests'
+    generators hand out samples the judge made and check every row against them; each holds at
+    least 2 * n_per_class samples of every class (asking for more raises ValueError).
 
     Args:
         sample_fn: the generator, as above.
@@ -117,6 +135,73 @@ class ClassGaussians:
         z = torch.randn(len(labels), self.means.shape[1], 1)
         x = self.means[labels] + (self.scale_tril[labels] @ z).squeeze(-1)
         return x.clamp(self.lo, self.hi)
+
+
+def affine_digits(x, params):
+    """Move, turn and resize each 8x8 digit by its own affine transform, resampled by torchvision.
+
+    Image i (as a (1, 8, 8) tensor) becomes
+        torchvision.transforms.v2.functional.affine(image, angle=a, translate=[tx, ty], scale=s,
+            shear=[0.0, 0.0], interpolation=InterpolationMode.BILINEAR)
+    with (a, tx, ty, s) = params[i] as Python floats: a rotation by `a` degrees (positive turns
+    clockwise on screen, as torchvision's affine defines it) and a scaling by `s`, both about the
+    image centre, then a shift of tx pixels right and ty pixels down (fractions of a pixel are
+    allowed: the resampling is bilinear).
+    Pixels that come from outside the image are 0: leave `fill` at torchvision's default (None)
+    or pass fill=0 (the two differ slightly at the border, and the tests accept either for a
+    whole call). Zero parameters (0, 0, 0, 1) give the image back unchanged.
+
+    Args:
+        x: (N, 64) flat or (N, 1, 8, 8) float images; N may be 0.
+        params: (N, 4) float tensor, one row (angle, tx, ty, scale) per image, scale > 0.
+    Returns:
+        a float tensor shaped like x (x itself is not modified). Tested against torchvision
+        itself with atol 1e-5.
+    """
+    ### BEGIN SOLUTION
+    images = x.reshape(-1, 1, 8, 8)
+    out = torch.empty_like(images)
+    for i, (angle, tx, ty, s) in enumerate(params.tolist()):
+        out[i] = TF.affine(images[i], angle=angle, translate=[tx, ty], scale=s, shear=[0.0, 0.0],
+                           interpolation=TF.InterpolationMode.BILINEAR)
+    return out.reshape(x.shape)
+    ### END SOLUTION
+
+
+def classic_augment(x, y, copies, degrees=10.0, translate=0.75, scale=(0.9, 1.1)):
+    """Classic data augmentation: `copies` randomly moved, turned and resized copies of each digit.
+
+    Each output row gets its own parameters, drawn independently (torch's global generator):
+        angle ~ Uniform(-degrees, degrees)          (degrees)
+        tx, ty ~ Uniform(-translate, translate)      (pixels, not rounded to whole pixels)
+        s ~ Uniform(scale[0], scale[1])
+    and is affine_digits of its digit with them. It is what torchvision's v2.RandomAffine does,
+    except that the shift is not rounded and the parameters are returned, so that the judge can
+    replay every copy: affine_digits(x.repeat_interleave(copies, 0), params) == x_aug.
+
+    Args:
+        x: (N, 64) or (N, 1, 8, 8) float images; y: (N,) int64 labels.
+        copies: how many transformed copies of each image (>= 1).
+        degrees, translate, scale: the ranges above (degrees >= 0, translate >= 0,
+            0 < scale[0] <= scale[1]).
+    Returns:
+        (x_aug, y_aug, params): x_aug (N * copies, ...) shaped like x with row k a transformed copy
+        of x[k // copies] (the order of x.repeat_interleave(copies, 0)); y_aug = y.repeat_interleave(copies);
+        params (N * copies, 4) float, the row (angle, tx, ty, s) each copy was made with.
+        The tests replay every copy from its parameters (atol 1e-5) and check the parameters'
+        distribution (ranges, means and variances of the uniforms).
+    """
+    ### BEGIN SOLUTION
+    n = x.shape[0] * copies
+    params = torch.stack([
+        torch.empty(n).uniform_(-degrees, degrees),
+        torch.empty(n).uniform_(-translate, translate),
+        torch.empty(n).uniform_(-translate, translate),
+        torch.empty(n).uniform_(scale[0], scale[1]),
+    ], dim=1)
+    x_aug = affine_digits(x.repeat_interleave(copies, 0), params)
+    return x_aug, y.repeat_interleave(copies), params
+    ### END SOLUTION
 
 
 # =================================================================================================
@@ -243,9 +328,12 @@ def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
         notes: a list of (pitch, start, duration, velocity) tuples of ints: pitch 0-127, start
             >= 0 and duration >= 1 in ticks, velocity 1-127. Notes may overlap (chords) but two
             sounding notes never share a pitch. The list need not be sorted.
-        ticks_per_beat: the header's division (1 - 32767).
-        tempo_bpm: beats per minute, written as a tempo meta event at time 0:
-            microseconds per beat = round(60_000_000 / tempo_bpm).
+        ticks_per_beat: the header's division, an int 1 - 32767 (a division with the top bit set
+            means SMPTE time code in MIDI, which this writer does not produce).
+        tempo_bpm: beats per minute (int or float > 0), written as a tempo meta event at time 0:
+            microseconds per beat = round(60_000_000 / tempo_bpm) (Python's round), which must fit
+            the event's 3 bytes and be at least 1: 1 - 16,777,215, i.e. from about 3.58 bpm to just
+            under 120,000,000 bpm.
     Returns:
         the file's bytes: the MThd chunk (format 0, 1 track, ticks_per_beat), then one MTrk chunk
         whose length counts every byte of its events, end of track included. The track holds, in
@@ -257,9 +345,18 @@ def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
         (ticks since the previous event), written with encode_vlq. Running status is allowed.
         An empty list gives a valid file with the tempo event and end of track only.
     Raises:
-        ValueError for a pitch or velocity out of range, a negative start or a duration < 1.
+        ValueError for a pitch or velocity out of range, a negative start or a duration < 1; for a
+        ticks_per_beat outside 1 - 32767 (e.g. 0, -1 or 32768); and for a tempo_bpm that is not
+        > 0 or whose microseconds per beat fall outside 1 - 16,777,215 (e.g. 0, -120 or 3 bpm).
     """
     ### BEGIN SOLUTION
+    if not 1 <= ticks_per_beat <= 0x7FFF:
+        raise ValueError(f"ticks_per_beat must be an int in 1 - 32767, not {ticks_per_beat!r}")
+    if not tempo_bpm > 0:
+        raise ValueError(f"tempo_bpm must be > 0, not {tempo_bpm!r}")
+    tempo = round(60_000_000 / tempo_bpm)
+    if not 1 <= tempo <= 0xFFFFFF:
+        raise ValueError(f"tempo_bpm {tempo_bpm!r} gives {tempo} microseconds per beat, outside the 3-byte range 1 - 16777215")
     events = []  # (tick, order, bytes): note offs (order 0) before note ons (order 1) at equal ticks
     for pitch, start, duration, velocity in notes:
         if not (0 <= pitch <= 127 and 1 <= velocity <= 127 and start >= 0 and duration >= 1):
@@ -267,7 +364,6 @@ def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
         events.append((start, 1, bytes([0x90, pitch, velocity])))
         events.append((start + duration, 0, bytes([0x80, pitch, 0])))
     events.sort(key=lambda e: (e[0], e[1]))
-    tempo = round(60_000_000 / tempo_bpm)
     track = bytearray(encode_vlq(0) + bytes([0xFF, 0x51, 0x03]) + tempo.to_bytes(3, "big"))
     now = 0
     for tick, _, data in events:
@@ -322,7 +418,9 @@ class MarkovMelody:
         """A melody of n pitches: `start` (a sequence of `order` pitches, or an int when
         order == 1) followed by pitches drawn one at a time from transition_probs of the last
         `order` pitches (torch's global generator). If a context has no continuation, the melody
-        stops there, so it may be shorter than n. Returns a list of ints."""
+        stops there, so it may be shorter than n. When n is not larger than len(start), nothing
+        is drawn and the first n pitches of start come back (start[:n]; [] for n = 0).
+        Returns a list of ints."""
         ### BEGIN SOLUTION
         melody = [start] if isinstance(start, int) else list(start)
         while len(melody) < n:
@@ -354,17 +452,29 @@ def build_prompt(template, **fields):
     """Fill a template's {name} fields, as str.format does.
 
     "{{" and "}}" are literal braces; a format spec ("{score:.2f}") is applied as str.format would.
-    Extra fields that the template does not use are ignored.
+    Extra fields that the template does not use are ignored. As in str.format:
+    - a field's name is what comes before any "." or "[": "{user.name}" and "{rows[0]}" are filled
+      from the fields `user` and `rows`;
+    - a format spec may hold nested fields, "{score:>{width}.2f}": `width` is a field like any
+      other (filled from `fields`, and missing when it is not given).
+    Positional fields ("{}", "{0}") are not fields build_prompt can fill (it takes keyword fields
+    only; str.format raises IndexError for them): such templates are never tested.
 
     Raises:
-        KeyError naming every missing field, e.g. build_prompt("{a} {b}", a=1) raises KeyError
-        whose message contains 'b'.
+        KeyError naming every missing field, nested ones included, e.g. build_prompt("{a} {b}", a=1)
+        raises KeyError whose message contains 'b', and build_prompt("{x:>{w}}") one that names
+        both x and w.
     Returns:
         the filled string.
     """
     ### BEGIN SOLUTION
-    names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-    missing = [n for n in dict.fromkeys(names) if n not in fields]
+    def names(text):
+        for _, field, spec, _ in string.Formatter().parse(text):
+            if field is not None:
+                yield field.split(".")[0].split("[")[0]
+                yield from names(spec or "")
+
+    missing = [n for n in dict.fromkeys(names(template)) if n not in fields]
     if missing:
         raise KeyError(f"missing template field(s): {', '.join(missing)}")
     return template.format(**fields)
@@ -391,7 +501,12 @@ def few_shot_prompt(instruction, examples, query, max_tokens=None, count_tokens=
         examples: a list of (input, output) string pairs, OLDEST FIRST.
         max_tokens: None (keep every example) or the budget: count_tokens(prompt) <= max_tokens,
             counted on the whole prompt string.
-        count_tokens: a function str -> int (default len, i.e. characters).
+        count_tokens: a function str -> int (default len, i.e. characters). It is assumed never
+            to decrease when an example is added to the prompt (true of characters, words, lines
+            and any tokenizer that counts pieces of the text), which is what makes "the longest
+            suffix that fits" well defined: then every shorter suffix fits too, and dropping the
+            oldest examples one by one finds it. With a counter that breaks this assumption the
+            result is unspecified: never tested.
     Returns:
         the prompt with as many examples as fit: the oldest are dropped first, so the kept ones are
         the most recent, in their original order (the longest suffix of `examples` that fits).
@@ -468,7 +583,8 @@ def add_png_text(png_bytes, key, value):
         value: the text (no null byte).
     Raises:
         ValueError for a bad key or value, and for input that is not a valid PNG: a wrong
-        signature, a chunk whose CRC does not match, or a truncated chunk (the message says which).
+        signature, a chunk whose CRC does not match, or a truncated file: a chunk running past the
+        end, or no IEND chunk (the message says which).
     Returns:
         bytes.
     """
@@ -499,7 +615,9 @@ def read_png_text(png_bytes):
     skipped: no test depends on them). When a keyword appears twice, the later chunk wins.
 
     Raises:
-        ValueError for a wrong signature, a chunk whose CRC does not match, or a truncated chunk.
+        ValueError for a wrong signature (empty input included), a chunk whose CRC does not match,
+        or a truncated file: a chunk running past the end, or no IEND chunk. So any single byte
+        changed or cut off makes it raise.
     """
     ### BEGIN SOLUTION
     text = {}

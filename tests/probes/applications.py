@@ -25,40 +25,53 @@ def outcome(genlab, function, args=(), kwargs=None):
 # ---- augmentation -------------------------------------------------------------------------------
 
 def mixup_lams(genlab, x, y_onehot, alpha, n):
-    """lam of n calls of mixup with the student's own draws, and whether each call's outputs are
-    lam * x + (1 - lam) * x[perm] for SOME permutation (checked through the labels)."""
-    lams, consistent = [], []
+    """n calls of mixup with the student's own draws: every (x_mix, y_mix, lam), stacked. The judge
+    checks each call's blend itself (lam * x + (1 - lam) * x[perm] for a permutation perm)."""
+    xs, ys, lams = [], [], []
     for _ in range(n):
         x_mix, y_mix, lam = genlab.applications.mixup(x, y_onehot, alpha)
+        xs.append(torch.as_tensor(x_mix))
+        ys.append(torch.as_tensor(y_mix))
         lams.append(float(lam))
-        consistent.append(bool(torch.allclose(y_mix.sum(1), y_onehot.sum(1), atol=1e-5)))
-    return {"lams": torch.tensor(lams, dtype=torch.float64), "consistent": all(consistent)}
+    return {"x_mix": torch.stack(xs), "y_mix": torch.stack(ys), "lams": torch.tensor(lams, dtype=torch.float64)}
 
 
-def augment_tagged(genlab, n_per_class, n_classes, dim=5):
-    """augment_with_generator with a generator whose samples say which label they were drawn for:
-    row = label + 0.01 * noise in every coordinate."""
-    calls = []
+def augment_from_pool(genlab, pool_x, pool_y, n_per_class, n_classes):
+    """augment_with_generator with a generator that hands out the judge's samples: each label asked
+    for gets an unused pool row of that class (in random order), and ValueError once a class runs
+    out. The judge keeps its own copy of the pool and checks every row that comes back."""
+    pool_y = torch.as_tensor(pool_y, dtype=torch.long)
+    rows = {c: pool_x[pool_y == c][torch.randperm(int((pool_y == c).sum()))] for c in range(n_classes)}
+    taken = dict.fromkeys(rows, 0)
 
     def sample_fn(labels):
-        calls.append(len(labels))
-        labels = torch.as_tensor(labels)
-        return labels.double().float()[:, None].expand(-1, dim) + 0.01 * torch.randn(len(labels), dim)
+        out = []
+        for c in torch.as_tensor(labels, dtype=torch.long).flatten().tolist():
+            if c not in rows:
+                raise ValueError(f"this generator makes classes 0 .. {n_classes - 1}, not {c}")
+            if taken[c] == len(rows[c]):
+                raise ValueError(f"this generator holds {len(rows[c])} samples of class {c} and all were handed out: "
+                                 f"augment_with_generator needs only n_per_class = {n_per_class} per class")
+            out.append(rows[c][taken[c]])
+            taken[c] += 1
+        return torch.stack(out) if out else pool_x[:0].clone()
 
     x, y = genlab.applications.augment_with_generator(sample_fn, n_per_class, n_classes)
-    return {"x": x, "y": y, "calls": calls}
+    return {"x": x, "y": y}
 
 
-def augment_gaussians(genlab, means, scale_tril, n_per_class, repeats):
-    """`repeats` synthetic data sets from per-class Gaussians (means (K, D), scale_tril (K, D, D)),
-    through the student's augment_with_generator; pixels clipped to [0, 1]."""
-    def sample_fn(labels):
-        labels = torch.as_tensor(labels, dtype=torch.long)
-        z = torch.randn(len(labels), means.shape[1], 1)
-        return (means[labels] + (scale_tril[labels] @ z).squeeze(-1)).clamp(0, 1)
+def augment_from_pools(genlab, pools, n_per_class, n_classes):
+    """augment_from_pool once per (pool_x, pool_y) in `pools`."""
+    return [augment_from_pool(genlab, px, py, n_per_class, n_classes) for px, py in pools]
 
-    return [list(genlab.applications.augment_with_generator(sample_fn, n_per_class, means.shape[0]))
-            for _ in range(repeats)]
+
+def mixup_rounds(genlab, x, y_onehot, alpha, rounds):
+    """`rounds` calls of mixup on the same batch with the student's own draws: [(x_mix, y_mix, lam)]."""
+    out = []
+    for _ in range(rounds):
+        x_mix, y_mix, lam = genlab.applications.mixup(x, y_onehot, alpha)
+        out.append([x_mix, y_mix, float(lam)])
+    return out
 
 
 # ---- code generation ----------------------------------------------------------------------------

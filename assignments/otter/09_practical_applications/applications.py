@@ -10,61 +10,79 @@ name = "applications"
 points = 25
 
 
-@test_case(name="test_mixup_with_given_lam_and_perm_is_exact", points=2)
+@test_case(name="test_mixup_with_given_lam_and_perm_is_exact", points=1.5385)
 def test_mixup_with_given_lam_and_perm_is_exact(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_mixup_with_given_lam_and_perm_is_exact", env)
 
 
-@test_case(name="test_augment_with_generator_labels_match_samples", points=2)
-def test_augment_with_generator_labels_match_samples(env):
+@test_case(name="test_augment_with_generator_returns_the_generators_samples_with_their_labels", points=1.5385)
+def test_augment_with_generator_returns_the_generators_samples_with_their_labels(env):
     from autograder.platforms.otter_check import check
-    check("tests/test_applications.py::test_augment_with_generator_labels_match_samples", env)
+    check("tests/test_applications.py::test_augment_with_generator_returns_the_generators_samples_with_their_labels", env)
 
 
-@test_case(name="test_syntax_valid_rate_matches_ast_parse", points=2)
+@test_case(name="test_affine_digits_matches_torchvision", points=1.5385)
+def test_affine_digits_matches_torchvision(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_applications.py::test_affine_digits_matches_torchvision", env)
+
+
+@test_case(name="test_classic_augment_copies_replay_from_their_params", points=1.5385)
+def test_classic_augment_copies_replay_from_their_params(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_applications.py::test_classic_augment_copies_replay_from_their_params", env)
+
+
+@test_case(name="test_syntax_valid_rate_matches_ast_parse", points=1.5385)
 def test_syntax_valid_rate_matches_ast_parse(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_syntax_valid_rate_matches_ast_parse", env)
 
 
-@test_case(name="test_complete_code_greedy_follows_the_argmax", points=2)
+@test_case(name="test_complete_code_greedy_follows_the_argmax", points=1.5385)
 def test_complete_code_greedy_follows_the_argmax(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_complete_code_greedy_follows_the_argmax", env)
 
 
-@test_case(name="test_complete_code_top_k_1_is_greedy_at_any_temperature", points=2)
+@test_case(name="test_complete_code_top_k_1_is_greedy_at_any_temperature", points=1.5385)
 def test_complete_code_top_k_1_is_greedy_at_any_temperature(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_complete_code_top_k_1_is_greedy_at_any_temperature", env)
 
 
-@test_case(name="test_notes_to_midi_round_trips_through_mido", points=2)
+@test_case(name="test_notes_to_midi_round_trips_through_mido", points=1.5385)
 def test_notes_to_midi_round_trips_through_mido(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_notes_to_midi_round_trips_through_mido", env)
 
 
-@test_case(name="test_encode_vlq_matches_mido", points=2)
+@test_case(name="test_encode_vlq_matches_mido", points=1.5384)
 def test_encode_vlq_matches_mido(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_encode_vlq_matches_mido", env)
 
 
-@test_case(name="test_markov_transition_probs_are_the_counts", points=2)
+@test_case(name="test_encode_vlq_raises_past_four_bytes", points=1.5384)
+def test_encode_vlq_raises_past_four_bytes(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_applications.py::test_encode_vlq_raises_past_four_bytes", env)
+
+
+@test_case(name="test_markov_transition_probs_are_the_counts", points=1.5384)
 def test_markov_transition_probs_are_the_counts(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_markov_transition_probs_are_the_counts", env)
 
 
-@test_case(name="test_build_prompt_fills_and_names_a_missing_field", points=2)
+@test_case(name="test_build_prompt_fills_and_names_a_missing_field", points=1.5384)
 def test_build_prompt_fills_and_names_a_missing_field(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_build_prompt_fills_and_names_a_missing_field", env)
 
 
-@test_case(name="test_few_shot_prompt_drops_the_oldest_examples_first", points=2)
+@test_case(name="test_few_shot_prompt_drops_the_oldest_examples_first", points=1.5384)
 def test_few_shot_prompt_drops_the_oldest_examples_first(env):
     from autograder.platforms.otter_check import check
     check("tests/test_applications.py::test_few_shot_prompt_drops_the_oldest_examples_first", env)

@@ -1,10 +1,13 @@
 """A second, differently written genlab.applications, from the docstrings alone.
 
 Differences from the reference: lam from two Gamma draws, torch.lerp for the mix, one sample_fn
-call per class in shuffled order, compile() instead of ast.parse, Categorical sampling with a
-sorted top-k threshold, note offs written as note ons of velocity 0 with running status,
-Counter-based Markov counts, KeyError retried through Formatter().parse, prompts grown from the
-newest example backwards, PNG chunks walked with memoryview and int.from_bytes.
+call per class in shuffled order, torchvision's v1 functional affine with fill 0 (the other fill
+the docstring allows), the four transform parameters from one torch.rand table, compile()
+instead of ast.parse, Categorical sampling with a sorted top-k threshold, note offs written as
+note ons of velocity 0 with running status, the division and tempo checked with range(),
+Counter-based Markov counts, missing template fields found by a Formatter that records every
+key it is asked for, prompts grown from the newest example backwards, PNG chunks walked with
+memoryview and int.from_bytes.
 """
 import ast
 import collections
@@ -33,6 +36,28 @@ def augment_with_generator(sample_fn, n_per_class, n_classes):
     x, y = torch.cat(xs), torch.cat(ys)
     order = torch.randperm(len(y))
     return x[order], y[order]
+
+
+def affine_digits(x, params):
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms import functional as TF1
+
+    if len(x) == 0:
+        return x.clone()
+    flat = x.view(len(x), 1, 8, 8)
+    moved = [TF1.affine(img, angle=float(p[0]), translate=[float(p[1]), float(p[2])], scale=float(p[3]), shear=[0.0, 0.0],
+                        interpolation=InterpolationMode.BILINEAR, fill=[0.0])
+             for img, p in zip(flat, params)]
+    return torch.stack(moved).view_as(x)
+
+
+def classic_augment(x, y, copies, degrees=10.0, translate=0.75, scale=(0.9, 1.1)):
+    n = len(x) * copies
+    lo = torch.tensor([-degrees, -translate, -translate, scale[0]])
+    hi = torch.tensor([degrees, translate, translate, scale[1]])
+    params = lo + torch.rand(n, 4) * (hi - lo)
+    source = torch.cat([x[i:i + 1].expand(copies, *x.shape[1:]) for i in range(len(x))]) if len(x) else x
+    return affine_digits(source, params), torch.cat([y[i:i + 1].expand(copies) for i in range(len(y))]), params
 
 
 def syntax_valid_rate(samples):
@@ -77,6 +102,11 @@ def encode_vlq(n):
 
 
 def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
+    if ticks_per_beat not in range(1, 1 << 15):
+        raise ValueError(f"division out of range: {ticks_per_beat}")
+    micros = int(round(60e6 / tempo_bpm)) if tempo_bpm > 0 else 0
+    if micros not in range(1, 1 << 24):
+        raise ValueError(f"tempo out of range: {tempo_bpm} bpm")
     timeline = []
     for note in notes:
         pitch, start, duration, velocity = note
@@ -85,7 +115,7 @@ def notes_to_midi(notes, ticks_per_beat=480, tempo_bpm=120):
         timeline += [(start + duration, False, pitch, 0), (start, True, pitch, velocity)]
     timeline.sort(key=lambda ev: (ev[0], ev[1]))               # offs (False) first at equal ticks
     body = bytearray(b"\x00\xff\x51\x03")
-    body += int(round(60e6 / tempo_bpm)).to_bytes(3, "big")
+    body += micros.to_bytes(3, "big")
     clock, status = 0, None
     for tick, _, pitch, velocity in timeline:
         body += encode_vlq(tick - clock)
@@ -130,12 +160,39 @@ class MarkovMelody:
         return out[:n]
 
 
+class _Blank:
+    """What a missing field is filled with while looking for every missing field."""
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __format__(self, spec):
+        return ""
+
+
+class _Recorder(string.Formatter):
+    def __init__(self):
+        self.missing = []
+
+    def get_value(self, key, args, kwargs):
+        if key in kwargs:
+            return kwargs[key]
+        if key not in self.missing:
+            self.missing.append(key)
+        return _Blank()
+
+    def format_field(self, value, spec):
+        return ""                     # only the keys asked for matter here; str.format fills for real
+
+
 def build_prompt(template, **fields):
-    try:
-        return template.format(**fields)
-    except KeyError:
-        wanted = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-        raise KeyError("template needs " + ", ".join(sorted(wanted - fields.keys()))) from None
+    recorder = _Recorder()
+    recorder.vformat(template, (), fields)
+    if recorder.missing:
+        raise KeyError("template needs " + ", ".join(map(str, recorder.missing)))
+    return template.format(**fields)
 
 
 def few_shot_prompt(instruction, examples, query, max_tokens=None, count_tokens=len):
