@@ -8,10 +8,10 @@ real judge and sandbox; every target must earn nothing, while the reference and 
 keep full marks. The kinds below are the classes of issue 23; a project's catalogue has one of
 each (test_attacks.py checks it).
 """
-import importlib.util
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "autograder" / "tests" / "attacks"
@@ -37,13 +37,7 @@ class Attack:
 
 
 def load_catalogue(unit):
-    path = CATALOGUES / f"{unit}.py"
-    if not path.exists():
-        return []
-    spec = importlib.util.spec_from_file_location(f"_attacks_{unit}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.ATTACKS)
+    return catalogues.load(CATALOGUES, unit, "ATTACKS")
 
 
 def apply(text, attack):
@@ -59,11 +53,7 @@ def apply(text, attack):
 
 def write_attack(attack, dest, solutions=ROOT / "solutions"):
     """Copy solutions/genlab into dest/genlab with the attack applied; return dest."""
-    dest = Path(dest)
-    shutil.copytree(Path(solutions) / "genlab", dest / "genlab", ignore=shutil.ignore_patterns("__pycache__"))
-    target = dest / "genlab" / attack.file
-    target.write_text(apply(target.read_text(), attack))
-    return dest
+    return catalogues.write_rewritten(dest, attack.file, lambda text: apply(text, attack), solutions)
 
 
 def targeted(results, attack):

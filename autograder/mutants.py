@@ -3,11 +3,10 @@
 A unit's catalogue lives in autograder/hidden/mutants/<unit>.py as `MUTANTS = [Mutant(...), ...]`.
 `python -m autograder verify` applies each to a copy of solutions/ and proves the unit loses points.
 """
-import importlib.util
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import catalogues
 from .regions import solution_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,13 +24,7 @@ class Mutant:
 
 
 def load_catalogue(unit):
-    path = CATALOGUES / f"{unit}.py"
-    if not path.exists():
-        return []
-    spec = importlib.util.spec_from_file_location(f"_mutants_{unit}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.MUTANTS)
+    return catalogues.load(CATALOGUES, unit, "MUTANTS")
 
 
 def mutate(text, mutant):
@@ -52,8 +45,4 @@ def mutate(text, mutant):
 
 def write_mutant(mutant, dest, solutions=ROOT / "solutions"):
     """Copy solutions/genlab into dest/genlab with the mutant applied; return dest."""
-    dest = Path(dest)
-    shutil.copytree(Path(solutions) / "genlab", dest / "genlab", ignore=shutil.ignore_patterns("__pycache__"))
-    target = dest / "genlab" / mutant.file
-    target.write_text(mutate(target.read_text(), mutant))
-    return dest
+    return catalogues.write_rewritten(dest, mutant.file, lambda text: mutate(text, mutant), solutions)
