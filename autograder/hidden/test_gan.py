@@ -57,9 +57,9 @@ def _random_logit_hint(name, got, want, shape):
         return (f"{name} differs from the reference by only {diff:.1e} (the tolerance is about 1e-5): the formula is "
                 "probably right, and the difference is float32 precision. Computing the sigmoid first and then its "
                 "log (BCE of sigmoid(logits), nn.BCELoss, F.binary_cross_entropy(torch.sigmoid(s), y), "
-                "torch.log(1 - torch.sigmoid(s))) rounds sigmoid(s) to float32 before the log: for |s| around 10 to 15 "
-                "(these logits are 4 * N(0, 1)) 1 - sigmoid(s) keeps only a digit or two, and the loss misses by 1e-5 "
-                "to 1e-2. Work with the logits: F.binary_cross_entropy_with_logits, or log(sigmoid(s)) = "
+                "torch.log(1 - torch.sigmoid(s))) rounds sigmoid(s) to float32 before the log: 1 - sigmoid(s) keeps three "
+                "significant digits at s = 10 and one at s = 15 (these logits are 4 * N(0, 1)), so the loss misses by "
+                "1e-5 to 1e-2. Work with the logits: F.binary_cross_entropy_with_logits, or log(sigmoid(s)) = "
                 "-softplus(-s) and log(1 - sigmoid(s)) = -softplus(s) (F.logsigmoid).")
     return (f"{name} on random logits of shape {shape} differs from the reference: check the formula in the docstring, "
             "the targets (real 1, fake 0), and that each term is a batch mean.")
