@@ -384,8 +384,8 @@ FEATURE_SEED, N_FEATURE_FACES, N_COMPONENTS = 0, 4000, 20
 N_FRESH = 2048               # fresh faces for the copy check, as many as the training faces
 FD_BOUND = 2.0               # calibration/advanced_gan_project.txt
 MIN_SPREAD = 0.02            # mean over pixels of the samples' standard deviation (faces 0.18, untrained 0.08)
-MAX_CLOSER_TO_TRAINING = 0.7  # fraction of samples nearer a training face than any fresh face
-MIN_INIT_SIMILARITY = 0.2    # cosine(initial, trained) of the generator's largest convolution
+MAX_CLOSER_TO_TRAINING = 0.6  # fraction of samples nearer a training face than any fresh face
+MIN_INIT_SIMILARITY = 0.2    # cosine(initial, trained) of each of the generator's convolutions
 
 
 def face_features():
@@ -430,8 +430,9 @@ def closer_to_training(images, train_faces, fresh_faces):
 
 
 def generator_similarity(initial, trained):
-    """init_similarity of the generator's largest convolution (main.0.weight: latent -> 4x4)."""
-    return init_similarity(initial, trained)["main.0.weight"]
+    """(name, similarity) of the generator's convolution that kept the least of its initial weights
+    (init_similarity over main.0, main.3 and main.6, every tensor with >= 256 entries)."""
+    return min(init_similarity(initial, trained).items(), key=lambda item: item[1])
 
 
 def _networks():
@@ -507,10 +508,10 @@ def test_project_dcgan_learns_synthetic_faces(worker):
 
     Passes when every weight moved from the judge's initialisation; the samples depend on z (mean
     pixel standard deviation >= 0.02); their Fréchet distance to 1,000 fresh faces on fixed PCA
-    features (20 components) is under FD_BOUND = 2.0; at most 70% of them are nearer a training
-    face than any of 2,048 fresh faces (copies of the training faces: 100%); and the generator's
-    largest convolution keeps cosine similarity >= 0.2 with its initial weights (weights made
-    elsewhere keep none).
+    features (20 components) is under FD_BOUND = 2.0; at most 60% of them are nearer a training
+    face than any of 2,048 fresh faces (copies of the training faces: 100%); and each of the
+    generator's three convolutions keeps cosine similarity >= 0.2 with its initial weights (weights
+    made elsewhere keep none).
 
     Calibration (autograder/hidden/calibration/advanced_gan_project.py, result in the .txt next to
     it; this test's own code path on the reference): CALIBRATION
@@ -535,8 +536,8 @@ def test_project_dcgan_learns_synthetic_faces(worker):
         f"{scores['closer']:.0%} of the judge's samples are nearer one of the training faces than any fresh face "
         f"(a generator of new faces: about half; at most {MAX_CLOSER_TO_TRAINING:.0%} accepted): your generator "
         "reproduces the training faces instead of learning their distribution")
-    similarity = generator_similarity(inputs["g_state"], r["g"])
+    name, similarity = generator_similarity(inputs["g_state"], r["g"])
     assert similarity >= MIN_INIT_SIMILARITY, (
-        f"your trained generator's main.0.weight has cosine similarity {similarity:.3f} with the initial weights "
+        f"your trained generator's {name} has cosine similarity {similarity:.3f} with the initial weights "
         f"the judge sent (a trained reference keeps >= {MIN_INIT_SIMILARITY}): train from the weights loaded into "
         "the model, never re-initialise or replace them")
