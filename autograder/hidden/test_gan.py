@@ -352,8 +352,8 @@ def test_discriminator_returns_last_linear_output_as_logits(worker):
 
 COVERAGE = dict(steps=3000, batch=128, latent_dim=2, hidden=64, lr=1e-3, n_samples=2000)
 NEAR = 0.3            # "near a mode": within 3 standard deviations (std = 0.1) of its centre
-MIN_PER_MODE = 20     # a mode is covered when >= 1% of the samples (8% of its fair share) are near it
-MIN_MODES = 7
+MIN_PER_MODE = 10     # a mode is covered when >= 0.5% of the samples (4% of its fair share) are near it
+MIN_MODES = 8         # all of them: a generator that drops one mode fails
 MIN_NEAR_FRACTION = 0.5
 MIN_SPREAD = 0.05     # norm of the per-coordinate std of the samples; the data's is 2.0, a constant's 0
 MIN_INIT_SIMILARITY = 0.2  # cosine(initial, trained) of each 64 x 64 hidden weight matrix
@@ -422,13 +422,23 @@ def test_training_on_eight_gaussians_covers_the_modes(worker):
     draws 2,000 samples from its own noise.
 
     Passes when every weight moved from the judge's initialisation, the samples depend on z (spread
-    >= 0.05), >= 7 of the 8 modes each hold >= 1% of the samples within 0.3 (3 std) of the centre,
-    >= 50% of all samples are that close to some centre, and each 64 x 64 hidden matrix still has
-    cosine similarity >= 0.2 with its initial value (training leaves a trace of this run's
-    initialisation; weights made elsewhere, or set by hand, have none).
+    >= 0.05), each of the 8 modes holds >= 0.5% of the samples (10) within 0.3 (3 std) of its
+    centre, >= 50% of all samples are that close to some centre, and each 64 x 64 hidden matrix
+    still has cosine similarity >= 0.2 with its initial value (training leaves a trace of this
+    run's initialisation; weights made elsewhere, or set by hand, have none).
 
     Calibration (autograder/hidden/calibration/gan_eight_gaussians.py, result in the .txt next to
-    it): CALIBRATION
+    it), 100 seeds of this code path on the reference: 0 failures, all 8 modes every time; near
+    fraction 0.755 to 0.878 (mean 0.836, sd 0.027: the bound is 12 sd below); the emptiest mode held
+    25 to 201 samples (median 172; log-normal fit: 10 is 6.2 sd below the mean log, tail 3e-10;
+    the previous calibration's 100 seeds of the same training had 32 at least); spread >= 1.91;
+    init similarity G 0.401 to 0.525 (mean 0.448, sd 0.020), D 0.484 to 0.624: the bound 0.2 is 12 sd
+    below. Baselines, all rejected in 100 of 100 seeds: untrained (0 modes; assert_learned too), a
+    constant (spread 0), perfect samples of only 1, 2, 4, 6 or 7 of the modes (the emptiest mode
+    holds 0), weights from another initialisation (similarity -0.045 to 0.057). Fresh data (what a
+    hook or a replaced forward used to deliver) passes every statistic but cannot reach the judge's
+    samples. False-failure rate: below 1e-9 by the fits; the distribution-free 95% bound from 0
+    failures in 100 seeds is 3%.
     """
     g_init, d_init, r = train_on_eight_gaussians(worker)
     samples = judge_samples(r["g"])
@@ -442,9 +452,9 @@ def test_training_on_eight_gaussians_covers_the_modes(worker):
     cov = mode_coverage(samples, ref_data.eight_gaussian_centers(), NEAR)
     modes, near = cov["modes"], cov["near"]
     assert modes >= MIN_MODES and near >= MIN_NEAR_FRACTION, (
-        f"after 3,000 steps the generator covers {modes} of 8 modes (samples near each: {cov['counts']}) "
-        f"and puts {near:.0%} of its samples near one (need >= {MIN_MODES} modes and >= "
-        f"{MIN_NEAR_FRACTION:.0%}). Check the loss signs and labels, that D is updated first on detached "
+        f"after 3,000 steps the judge's samples from your trained generator cover {modes} of 8 modes (samples near "
+        f"each: {cov['counts']}, a mode needs {MIN_PER_MODE}) and {near:.0%} of them are near one (need all 8 modes "
+        f"and >= {MIN_NEAR_FRACTION:.0%}). Check the loss signs and labels, that D is updated first on detached "
         "fakes, and that G uses the non-saturating loss through the updated D.")
     for name, initial, trained in (("generator", g_init, r["g"]), ("discriminator", d_init, r["d"])):
         similarity = hidden_similarity(initial, trained)
