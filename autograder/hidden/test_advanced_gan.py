@@ -382,9 +382,9 @@ def test_style_mix_with_one_crossover_per_sample(worker):
 PROJECT = dict(n_faces=2048, size=16, steps=500, batch=64, latent_dim=32, feature_maps=16, lr=5e-4, n_samples=1000)
 FEATURE_SEED, N_FEATURE_FACES, N_COMPONENTS = 0, 4000, 20
 N_FRESH = 2048               # fresh faces for the copy check, as many as the training faces
-FD_BOUND = 2.0               # calibration/advanced_gan_project.txt
+FD_BOUND = 2.0               # calibration/advanced_gan_project.txt: reference 0.49-1.39, collapsed onto 8 faces >= 2.78
 MIN_SPREAD = 0.02            # mean over pixels of the samples' standard deviation (faces 0.18, untrained 0.08)
-MAX_CLOSER_TO_TRAINING = 0.6  # fraction of samples nearer a training face than any fresh face
+MAX_CLOSER_TO_TRAINING = 0.65  # fraction of samples nearer a training face than any fresh face
 MIN_INIT_SIMILARITY = 0.2    # cosine(initial, trained) of each of the generator's convolutions
 
 
@@ -508,13 +508,28 @@ def test_project_dcgan_learns_synthetic_faces(worker):
 
     Passes when every weight moved from the judge's initialisation; the samples depend on z (mean
     pixel standard deviation >= 0.02); their Fréchet distance to 1,000 fresh faces on fixed PCA
-    features (20 components) is under FD_BOUND = 2.0; at most 60% of them are nearer a training
+    features (20 components) is under FD_BOUND = 2.0; at most 65% of them are nearer a training
     face than any of 2,048 fresh faces (copies of the training faces: 100%); and each of the
     generator's three convolutions keeps cosine similarity >= 0.2 with its initial weights (weights
     made elsewhere keep none).
 
     Calibration (autograder/hidden/calibration/advanced_gan_project.py, result in the .txt next to
-    it; this test's own code path on the reference): CALIBRATION
+    it; this test's own code path on the reference, 100 seeds): 0 failures. Fréchet distance 0.49 to
+    1.39 (median 0.75; log-normal fit: 2.0 is 4.6 sd above the mean log, tail 2.6e-6); pixel spread
+    0.166 to 0.197 (0.02 is 28 sd below); closer-to-training 0.448 to 0.568 (mean 0.505, sd 0.021:
+    0.65 is 7 sd above, tail 1e-12); init similarity of the three convolutions >= 0.338 (the
+    smallest, main.6.weight with 256 entries: mean 0.50, sd 0.039, 0.2 is 7.7 sd below). Baselines,
+    each rejected in 100 of 100 seeds: untrained (FD 40 to 48; assert_learned too), z-independent
+    (first convolution zeroed: spread 0, FD 14 to 18), the mean face (spread 0, FD 10 to 11), the
+    trained samples collapsed onto 1 face (FD >= 11.3) or 8 faces (FD 2.78 to 9.0, median 4.45;
+    log-normal fit: 2.0 is 3.3 sd below its mean log, a collapsed generator passing with chance
+    4.5e-4), 8 training faces repeated (FD >= 2.98, closer 1.0), a generator trained to reproduce 8
+    training faces from 8 codes (FD 3.3 to 12.3), 1,000 training faces themselves and the same with
+    pixel noise 0.05 (FD 0.03 to 0.12: only the copy check rejects them, closer 1.0), weights from
+    another initialisation (similarity -0.16 to 0.14). Fresh faces score FD 0.03 to 0.15, closer
+    0.47 to 0.55. False-failure rate about 3e-6 (the Fréchet bound's fit; the others are far
+    smaller); the distribution-free 95% bound from 0 failures in 100 seeds is 3%. The training is
+    about 5 s unloaded.
     """
     scores, inputs, r, samples, _ = project_run(worker)
     load_weights(_networks()[1], r["d"], "your trained DCGANDiscriminator")
@@ -529,8 +544,8 @@ def test_project_dcgan_learns_synthetic_faces(worker):
     assert math.isfinite(distance), "the Fréchet distance of your samples is not finite (NaN images?)"
     assert distance < FD_BOUND, (
         f"after {PROJECT['steps']} steps the judge's samples from your DCGAN are at Fréchet distance {distance:.2f} "
-        f"from fresh faces (bound {FD_BOUND}; a trained reference scores about 0.7, an untrained generator about 44, "
-        f"one collapsed onto 8 faces 3.3 or more). {losses} Check the DCGAN layer pattern (the judge runs the "
+        f"from fresh faces (bound {FD_BOUND}; a trained reference scores about 0.75, an untrained generator about 44, "
+        f"one collapsed onto 8 faces about 4.5). {losses} Check the DCGAN layer pattern (the judge runs the "
         "documented architecture with your weights) and unit 03's losses (this project trains with them).")
     assert scores["closer"] <= MAX_CLOSER_TO_TRAINING, (
         f"{scores['closer']:.0%} of the judge's samples are nearer one of the training faces than any fresh face "
