@@ -44,6 +44,28 @@ def test_dcgan_discriminator_returns_one_logit_and_parameter_count_at_16x16(work
         "Conv2d(16, 1, 4, 1, 0), all with bias=False")
 
 
+def _batchnorm(name, width):
+    return [[f"{name}.weight", [width]], [f"{name}.bias", [width]], [f"{name}.running_mean", [width]],
+            [f"{name}.running_var", [width]], [f"{name}.num_batches_tracked", []]]
+
+
+def test_dcgan_state_dict_has_the_documented_names_and_shapes(worker):
+    # Project 2's networks (latent 32, 1 channel, feature_maps 16, 16x16): the judge loads your
+    # trained weights into its own DCGAN under these names, so they are part of the specification.
+    r = worker.probe("advanced_gan.dcgan_state_shapes", latent_dim=32, channels=1, feature_maps=16, image_size=16)
+    generator = ([["main.0.weight", [32, 32, 4, 4]]] + _batchnorm("main.1", 32) + [["main.3.weight", [32, 16, 4, 4]]]
+                 + _batchnorm("main.4", 16) + [["main.6.weight", [16, 1, 4, 4]]])
+    discriminator = ([["main.0.weight", [16, 1, 4, 4]], ["main.2.weight", [32, 16, 4, 4]]] + _batchnorm("main.3", 32)
+                     + [["main.5.weight", [1, 32, 4, 4]]])
+    for kind, expected in (("generator", generator), ("discriminator", discriminator)):
+        got = sorted(map(tuple, [[k, tuple(v)] for k, v in r[kind]]))
+        want = sorted(map(tuple, [[k, tuple(v)] for k, v in expected]))
+        assert got == want, (
+            f"DCGAN{kind.title()}(...)'s state_dict is\n  {r[kind]}\nthe documented layout is\n  {expected}\n"
+            "Put the layers in one nn.Sequential named `main`, activations included, in the documented order: "
+            "the judge loads Project 2's trained weights into its own network by these names.")
+
+
 def test_dcgan_weights_init_statistics(worker):
     r = worker.probe("advanced_gan.weights_init_stats")
     for name in ("Conv2d", "ConvTranspose2d"):

@@ -3,7 +3,8 @@
 The DCGAN networks are checked layer by layer (hooks record every convolution and BatchNorm in
 execution order), the conditional and mapping networks against the reference given copied
 weights, the ProGAN / StyleGAN functions against closed forms and the reference on fresh inputs,
-and Project 2 trains the student's DCGAN on synthetic faces with unit 03's losses.
+and Project 2 trains the student's DCGAN on synthetic faces with unit 03's losses, from the judge's
+initial weights; the judge loads the trained weights into its own DCGAN, samples and scores.
 """
 import math
 import types
@@ -12,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.stats
 import torch
 import torch.nn.functional as F
 
+from autograder.judging import assert_learned, init_similarity, load_weights
 from autograder.probe_loader import ProbeFinder
 from autograder.protocol import to_data
 from autograder.reference import reference
@@ -141,29 +144,72 @@ def test_dcgan_rejects_image_sizes_that_are_not_powers_of_two(worker):
         f"image_size 24 must raise ValueError in both constructors; got {r}")
 
 
+@pytest.mark.parametrize("kind", ["generator", "discriminator"])
+def test_dcgan_with_the_judges_weights_equals_reference(worker, kind):
+    # The documented parameter names and shapes, and the forward, in one check: the judge draws
+    # weights for its own network (BatchNorm's affine parameters away from 1 and 0), the probe
+    # loads them into yours (strict load_state_dict) and both run in training mode.
+    args = [12, 1, 4, 32] if kind == "generator" else [1, 4, 32]
+    model = (ref.DCGANGenerator if kind == "generator" else ref.DCGANDiscriminator)(*args)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(0.3 * torch.randn_like(p) + (1.0 if p.dim() == 1 and name.endswith("weight") else 0.0))
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    x = torch.randn(16, 12) if kind == "generator" else torch.randn(16, 1, 32, 32)
+    got = worker.probe("advanced_gan.dcgan_forward_with_weights", kind=kind, args=args, state=state, x=x)
+    with torch.no_grad():
+        want = model(x)
+    expect_close(got["out"], want, hint=(
+        f"DCGAN{kind.title()} with the judge's weights loaded differs from the reference: the judge loads Project 2's "
+        "trained weights into its own network, so the documented layers must run in the documented order, each "
+        "weight under its documented name (main.0, main.1, ...)"))
+
+
 # ---- initialisation --------------------------------------------------------------------------------
 
 
+INIT_KS_P = 1e-6  # false-failure rate of each Kolmogorov-Smirnov test below, by construction
+
+
+def _init_layers(worker):
+    """The initialised layers' tensors, drawn by your dcgan_weights_init in a forked worker; the
+    judge computes every statistic itself."""
+    return worker.probe("advanced_gan.weights_init_tensors", isolated=True, channels=128)
+
+
 def test_dcgan_weights_init_conv_weights_are_normal_0_002_and_biases_zero(worker):
-    r = worker.probe("advanced_gan.weights_init_stats", channels=128)
+    r = _init_layers(worker)
     for name in ("Conv2d", "ConvTranspose2d"):
-        w = r[name]["weight"]
+        w = r[name]["weight"].double().flatten()
         # 262,144 draws of N(0, 0.02^2): mean 0 +- 4e-5, std 0.02 +- 3e-5; the bounds are 10 sd away.
-        assert abs(w["mean"]) < 4e-4 and abs(w["std"] - 0.02) < 4e-4, (
-            f"{name}: weights have mean {w['mean']:.5f}, std {w['std']:.5f}; expected N(0, 0.02^2) "
+        assert abs(w.mean()) < 4e-4 and abs(w.std() - 0.02) < 4e-4, (
+            f"{name}: weights have mean {w.mean():.5f}, std {w.std():.5f}; expected N(0, 0.02^2) "
             "(std 0.02, not 0.2 or the variance)")
-        assert r[name]["bias_max_abs"] == 0, f"{name}: the bias must be zeroed"
+        # The shape of the distribution too: a uniform or a +-0.02 pattern with the right mean and std is
+        # not N(0, 0.02^2). The Kolmogorov-Smirnov test against the documented normal (not a fitted
+        # one) rejects a true N(0, 0.02^2) with probability INIT_KS_P; U(-0.0346, 0.0346), which has
+        # std 0.02, sits at distance 0.057 from it, where the test's critical distance is 0.0053.
+        p = scipy.stats.kstest(w.numpy(), "norm", args=(0.0, 0.02)).pvalue
+        assert p > INIT_KS_P, (
+            f"{name}: the weights' distribution is not N(0, 0.02^2) (Kolmogorov-Smirnov p = {p:.1e}; the largest "
+            f"gap between the CDFs is what matters, not the mean and std): draw with nn.init.normal_(w, 0.0, 0.02)")
+        assert r[name]["bias"].abs().max() == 0, f"{name}: the bias must be zeroed"
 
 
 def test_dcgan_weights_init_batchnorm_weights_are_normal_1_002_and_biases_zero(worker):
-    r = worker.probe("advanced_gan.weights_init_stats", channels=128)
+    r = _init_layers(worker)
     for name in ("BatchNorm2d", "BatchNorm1d"):
-        w = r[name]["weight"]
+        w = r[name]["weight"].double().flatten()
         # 8,192 draws of N(1, 0.02^2): mean 1 +- 2.2e-4, std 0.02 +- 1.6e-4; bounds >= 6 sd away.
-        assert abs(w["mean"] - 1) < 2e-3 and abs(w["std"] - 0.02) < 1e-3, (
-            f"{name}: weights have mean {w['mean']:.4f}, std {w['std']:.4f}; expected N(1, 0.02^2): "
+        assert abs(w.mean() - 1) < 2e-3 and abs(w.std() - 0.02) < 1e-3, (
+            f"{name}: weights have mean {w.mean():.4f}, std {w.std():.4f}; expected N(1, 0.02^2): "
             "BatchNorm weights start near 1 (0 would switch every feature off)")
-        assert r[name]["bias_max_abs"] == 0, f"{name}: the bias must be zeroed"
+        # As above; with 8,192 draws the critical distance is 0.030, the uniform's 0.057.
+        p = scipy.stats.kstest(w.numpy(), "norm", args=(1.0, 0.02)).pvalue
+        assert p > INIT_KS_P, (
+            f"{name}: the weights' distribution is not N(1, 0.02^2) (Kolmogorov-Smirnov p = {p:.1e}): draw with "
+            "nn.init.normal_(w, 1.0, 0.02)")
+        assert r[name]["bias"].abs().max() == 0, f"{name}: the bias must be zeroed"
 
 
 # ---- conditional GAN ---------------------------------------------------------------------------------
@@ -326,10 +372,20 @@ def test_style_mix_with_one_crossover_per_sample(worker):
 
 
 # ---- Project 2: GAN faces ----------------------------------------------------------------------------
+# The worker trains; the judge evaluates. The judge draws the initial weights (its own DCGAN with
+# dcgan_weights_init), the training faces and the batches; the probe trains the student's classes
+# from those weights with unit 03's losses in a forked copy of the worker and hands back only the
+# two state_dicts. The judge loads them into its own DCGANGenerator, draws 1,000 samples from its
+# own noise and compares them with faces the worker never saw. A generator whose forward replays
+# data, or anything installed on the probe's objects, never reaches these samples.
 
 PROJECT = dict(n_faces=2048, size=16, steps=500, batch=64, latent_dim=32, feature_maps=16, lr=5e-4, n_samples=1000)
 FEATURE_SEED, N_FEATURE_FACES, N_COMPONENTS = 0, 4000, 20
-FD_BOUND = 2.0   # calibration/advanced_gan_project.txt: reference about 0.7, collapsed onto 8 faces >= 3.3, untrained about 44
+N_FRESH = 2048               # fresh faces for the copy check, as many as the training faces
+FD_BOUND = 2.0               # calibration/advanced_gan_project.txt: reference 0.49-1.39, collapsed onto 8 faces >= 2.78
+MIN_SPREAD = 0.02            # mean over pixels of the samples' standard deviation (faces 0.18, untrained 0.08)
+MAX_CLOSER_TO_TRAINING = 0.65  # fraction of samples nearer a training face than any fresh face
+MIN_INIT_SIMILARITY = 0.2    # cosine(initial, trained) of each of the generator's convolutions
 
 
 def face_features():
@@ -358,47 +414,145 @@ def face_distance(images, test_faces, features):
     return frechet_distance(project(images), project(test_faces))
 
 
-def project_inputs(steps=None):
-    """The training faces, the batches of indices and the probe's keyword arguments (fresh draws)."""
+def pixel_spread(images):
+    """Mean over pixels of the standard deviation across the images: 0 when every z gives the same image."""
+    return images.reshape(len(images), -1).std(dim=0).mean().item()
+
+
+def closer_to_training(images, train_faces, fresh_faces):
+    """Fraction of the images whose nearest training face (the faces the worker trained on) is
+    nearer than their nearest fresh face (as many, drawn by the judge, never in the worker). About
+    one half for a generator of new faces; 1 for copies of the training faces."""
+    flat = lambda x: x.reshape(len(x), -1).double()  # noqa: E731
+    d_train = torch.cdist(flat(images), flat(train_faces)).min(dim=1).values
+    d_fresh = torch.cdist(flat(images), flat(fresh_faces)).min(dim=1).values
+    return (d_train < d_fresh).double().mean().item()
+
+
+def generator_similarity(initial, trained):
+    """(name, similarity) of the generator's convolution that kept the least of its initial weights
+    (init_similarity over main.0, main.3 and main.6, every tensor with >= 256 entries)."""
+    return min(init_similarity(initial, trained).items(), key=lambda item: item[1])
+
+
+def _networks():
     p = PROJECT
+    return (ref.DCGANGenerator(p["latent_dim"], 1, p["feature_maps"], p["size"]),
+            ref.DCGANDiscriminator(1, p["feature_maps"], p["size"]))
+
+
+def initial_weights():
+    """The judge's initial weights: its own DCGAN networks after the reference dcgan_weights_init."""
+    states = []
+    for model in _networks():
+        model.apply(ref.dcgan_weights_init)
+        states.append({k: v.detach().clone() for k, v in model.state_dict().items()})
+    return states
+
+
+def project_inputs(steps=None):
+    """The probe's keyword arguments: the judge's initial weights, the training faces and the
+    batches of indices (fresh draws)."""
+    p = PROJECT
+    g_state, d_state = initial_weights()
     faces, _ = ref_data.synthetic_faces(p["n_faces"], p["size"])
     steps = p["steps"] if steps is None else steps
     batches = torch.randint(0, p["n_faces"], (steps, p["batch"]))
-    return dict(faces=faces, batches=batches, latent_dim=p["latent_dim"], feature_maps=p["feature_maps"],
-                lr=p["lr"], n_samples=p["n_samples"])
+    return dict(g_state=g_state, d_state=d_state, faces=faces, batches=batches, latent_dim=p["latent_dim"],
+                feature_maps=p["feature_maps"], lr=p["lr"])
+
+
+def judge_generator(g_state):
+    """The judge's own DCGANGenerator with the trained weights loaded (strict)."""
+    return load_weights(_networks()[0], g_state, "your trained DCGANGenerator")
+
+
+def judge_samples(generator, n=None):
+    """n (default PROJECT["n_samples"]) samples from the judge's noise, in one batch, in training
+    mode (BatchNorm uses the batch's statistics, as during training), without gradients."""
+    generator.train()
+    with torch.no_grad():
+        return generator(torch.randn(PROJECT["n_samples"] if n is None else n, PROJECT["latent_dim"]))
+
+
+def evaluation_faces():
+    """(test faces for the Fréchet distance, fresh faces for the copy check, features): drawn by
+    the judge after the training, never sent to the worker."""
+    test_faces, _ = ref_data.synthetic_faces(PROJECT["n_samples"], PROJECT["size"])
+    fresh_faces, _ = ref_data.synthetic_faces(N_FRESH, PROJECT["size"])
+    return test_faces, fresh_faces, face_features()
+
+
+def project_scores(samples, train_faces, evaluation):
+    test_faces, fresh_faces, features = evaluation
+    return {"fd": face_distance(samples, test_faces, features), "spread": pixel_spread(samples),
+            "closer": closer_to_training(samples, train_faces, fresh_faces)}
 
 
 def project_run(worker, steps=None):
-    """Train in the worker; return (the judge's Fréchet distance of the samples, the probe's result,
-    the fresh test faces, the features)."""
-    kwargs = project_inputs(steps)
-    r = worker.probe("advanced_gan.train_dcgan_on_faces", timeout=180, **kwargs)  # ~6 s unloaded
-    test_faces, _ = ref_data.synthetic_faces(PROJECT["n_samples"], PROJECT["size"])
-    features = face_features()
-    return face_distance(r["samples"], test_faces, features), r, test_faces, features
+    """Train in the worker, evaluate in the judge: (scores, the probe's inputs, its result, the
+    judge's samples, the evaluation faces)."""
+    inputs = project_inputs(steps)
+    r = worker.probe("advanced_gan.train_dcgan_on_faces", isolated=True, timeout=180, **inputs)  # ~6 s unloaded
+    samples = judge_samples(judge_generator(r["g"]))
+    evaluation = evaluation_faces()
+    return project_scores(samples, inputs["faces"], evaluation), inputs, r, samples, evaluation
 
 
 def test_project_dcgan_learns_synthetic_faces(worker):
     """Project 2. 500 Adam steps (lr 5e-4, batch 64) of YOUR DCGANGenerator / DCGANDiscriminator
-    (16x16, latent 32, feature_maps 16, dcgan_weights_init) with unit 03's discriminator_loss and
-    generator_loss on synthetic_faces; the judge measures the Fréchet distance between 1,000 samples
-    and 1,000 fresh faces on fixed PCA features (20 components) and requires it under FD_BOUND.
+    (16x16, latent 32, feature_maps 16) from the judge's initial weights (dcgan_weights_init), with
+    unit 03's discriminator_loss and generator_loss on 2,048 synthetic_faces. The judge loads the
+    trained state_dicts into its own DCGAN (so the parameter names must be the documented ones) and
+    draws 1,000 samples from its own noise.
+
+    Passes when every weight moved from the judge's initialisation; the samples depend on z (mean
+    pixel standard deviation >= 0.02); their Fréchet distance to 1,000 fresh faces on fixed PCA
+    features (20 components) is under FD_BOUND = 2.0; at most 65% of them are nearer a training
+    face than any of 2,048 fresh faces (copies of the training faces: 100%); and each of the
+    generator's three convolutions keeps cosine similarity >= 0.2 with its initial weights (weights
+    made elsewhere keep none).
 
     Calibration (autograder/hidden/calibration/advanced_gan_project.py, result in the .txt next to
-    it; this test's own code path on the reference, 46 seeds): the trained reference scored
-    0.40 to 1.12 (median 0.73), 0 failures; the same features score an untrained generator 41.07 to 46.93 (median 43.64), the trained samples
-    collapsed onto 8 faces (each repeated 125 times, plus pixel noise) 3.28 to 7.81 (median 4.83) and onto one face
-    12.80 to 43.22 (median 19.42), fresh data against the test faces 0.03 to 0.09 (median 0.06). The bound 2.0 sits 4.8 sd above the
-    reference's mean log-distance (log-normal fit: false-failure rate about 8.0e-07) and 3.9 sd below the
-    collapsed-onto-8 mean log-distance; the distribution-free 95% bound from 0 failures in 46
-    seeds is 0.063. The training is about 5 s unloaded (300 steps took 2.9 s at load 1).
+    it; this test's own code path on the reference, 100 seeds): 0 failures. Fréchet distance 0.49 to
+    1.39 (median 0.75; log-normal fit: 2.0 is 4.6 sd above the mean log, tail 2.6e-6); pixel spread
+    0.166 to 0.197 (0.02 is 28 sd below); closer-to-training 0.448 to 0.568 (mean 0.505, sd 0.021:
+    0.65 is 7 sd above, tail 1e-12); init similarity of the three convolutions >= 0.338 (the
+    smallest, main.6.weight with 256 entries: mean 0.50, sd 0.039, 0.2 is 7.7 sd below). Baselines,
+    each rejected in 100 of 100 seeds: untrained (FD 40 to 48; assert_learned too), z-independent
+    (first convolution zeroed: spread 0, FD 14 to 18), the mean face (spread 0, FD 10 to 11), the
+    trained samples collapsed onto 1 face (FD >= 11.3) or 8 faces (FD 2.78 to 9.0, median 4.45;
+    log-normal fit: 2.0 is 3.3 sd below its mean log, a collapsed generator passing with chance
+    4.5e-4), 8 training faces repeated (FD >= 2.98, closer 1.0), a generator trained to reproduce 8
+    training faces from 8 codes (FD 3.3 to 12.3), 1,000 training faces themselves and the same with
+    pixel noise 0.05 (FD 0.03 to 0.12: only the copy check rejects them, closer 1.0), weights from
+    another initialisation (similarity -0.16 to 0.14). Fresh faces score FD 0.03 to 0.15, closer
+    0.47 to 0.55. False-failure rate about 3e-6 (the Fréchet bound's fit; the others are far
+    smaller); the distribution-free 95% bound from 0 failures in 100 seeds is 3%. The training is
+    about 5 s unloaded.
     """
-    distance, r, _, _ = project_run(worker)
-    samples = r["samples"]
-    assert samples.shape == (PROJECT["n_samples"], 1, 16, 16), f"samples of shape {tuple(samples.shape)}"
+    scores, inputs, r, samples, _ = project_run(worker)
+    load_weights(_networks()[1], r["d"], "your trained DCGANDiscriminator")
+    assert_learned(inputs["g_state"], r["g"], "your DCGANGenerator")
+    assert_learned(inputs["d_state"], r["d"], "your DCGANDiscriminator")
+    losses = f"Losses every 50 steps [d, g]: {[[round(v, 3) for v in pair] for pair in r['losses'][:10]]}."
+    assert scores["spread"] >= MIN_SPREAD, (
+        f"the judge's samples from your trained generator hardly depend on z (their mean pixel std is "
+        f"{scores['spread']:.3f}, the faces' about 0.18, even an untrained generator's about 0.08): every z gives nearly "
+        f"the same image. {losses}")
+    distance = scores["fd"]
     assert math.isfinite(distance), "the Fréchet distance of your samples is not finite (NaN images?)"
     assert distance < FD_BOUND, (
-        f"after {PROJECT['steps']} steps your DCGAN's samples are at Fréchet distance {distance:.2f} from the "
-        f"faces (bound {FD_BOUND}; a trained reference scores about 0.7, an untrained generator about 44, one "
-        f"collapsed onto 8 faces 3.3 or more). Losses every 50 steps [d, g]: {r['losses'][:10]}. Check the DCGAN "
-        "layer pattern and initialisation, and unit 03's losses (this project trains with them).")
+        f"after {PROJECT['steps']} steps the judge's samples from your DCGAN are at Fréchet distance {distance:.2f} "
+        f"from fresh faces (bound {FD_BOUND}; a trained reference scores about 0.75, an untrained generator about 44, "
+        f"one collapsed onto 8 faces about 4.5). {losses} Check the DCGAN layer pattern (the judge runs the "
+        "documented architecture with your weights) and unit 03's losses (this project trains with them).")
+    assert scores["closer"] <= MAX_CLOSER_TO_TRAINING, (
+        f"{scores['closer']:.0%} of the judge's samples are nearer one of the training faces than any fresh face "
+        f"(a generator of new faces: about half; at most {MAX_CLOSER_TO_TRAINING:.0%} accepted): your generator "
+        "reproduces the training faces instead of learning their distribution")
+    name, similarity = generator_similarity(inputs["g_state"], r["g"])
+    assert similarity >= MIN_INIT_SIMILARITY, (
+        f"your trained generator's {name} has cosine similarity {similarity:.3f} with the initial weights "
+        f"the judge sent (a trained reference keeps >= {MIN_INIT_SIMILARITY}): train from the weights loaded into "
+        "the model, never re-initialise or replace them")

@@ -13,7 +13,11 @@ Unit 03's GAN was a pair of MLPs. Here are the pieces that made GANs work on ima
 
 Project 2 trains YOUR DCGANGenerator and DCGANDiscriminator on `genlab.data.synthetic_faces`
 (16x16) with Adam and unit 03's `discriminator_loss` / `generator_loss` (imported below from
-genlab.gan), and judges the samples by a Fréchet distance to the data.
+genlab.gan), starting from initial weights the judge sends. The judge then loads the trained
+weights (`state_dict()`, under the parameter names the DCGAN docstrings list) into its own DCGAN,
+draws samples from its own noise, and requires them to depend on z, to be close to fresh faces
+(a Fréchet distance) and not to be copies of the training faces; the weights must have moved
+from the judge's initial ones and still carry a trace of them (train from what you are given).
 
 Conventions: batch first, float32; images (B, C, H, W) in [-1, 1]. The functions draw no random
 numbers; no test depends on the order or number of random draws (module initialisation included:
@@ -44,7 +48,8 @@ class DCGANGenerator(nn.Module):
     """DCGAN generator: noise (B, latent_dim) -> images (B, channels, image_size, image_size).
 
     With n = log2(image_size) - 2 doublings from 4x4 to image_size, and widths
-    feature_maps * 2^(n-1), ..., feature_maps * 2, feature_maps:
+    feature_maps * 2^(n-1), ..., feature_maps * 2, feature_maps, one nn.Sequential named `main`
+    (as in PyTorch's DCGAN example) holding, in this order:
 
         ConvTranspose2d(latent_dim, fm * 2^(n-1), 4, 1, 0)      z as (B, latent_dim, 1, 1) -> 4x4
             -> BatchNorm2d -> ReLU
@@ -54,10 +59,24 @@ class DCGANGenerator(nn.Module):
     Every convolution has bias=False (BatchNorm follows, as in the PyTorch DCGAN example); the
     BatchNorm2d layers have PyTorch's defaults (affine, eps 1e-5). For image_size 16 and fm 8:
     latent -> 16 x 4x4 -> 8 x 8x8 -> channels x 16x16. For image_size 64 and fm 64 this is the
-    paper's network (512 x 4x4, 256, 128, 64, out). The tests check the shapes for image sizes
-    8, 16, 32 and 64, the output range, the order and sizes of the ConvTranspose2d / BatchNorm2d
-    modules (hooks record them in execution order), the ReLU and Tanh between them, and the
-    parameter count; not the attribute names.
+    paper's network (512 x 4x4, 256, 128, 64, out).
+
+    Parameter names (the layout of `state_dict()`): Project 2 trains your networks from weights the
+    judge sends (`load_state_dict`, strict) and hands back `state_dict()`, which the judge loads
+    into its own DCGANGenerator to draw the samples it scores. So the keys must be exactly these:
+    the activations hold places in `main` too, each block taking three (conv, norm, activation):
+
+        main.{3k}.weight                 ConvTranspose2d k (k = 0 .. n), (c_in, c_out, 4, 4), no bias
+        main.{3k+1}.weight, .bias        BatchNorm2d after it (k < n), (c_out,); with its buffers
+        main.{3k+1}.running_mean, .running_var (c_out,) and .num_batches_tracked ()
+        main.{3k+2}                      ReLU (no parameters); main.{3n+1} is the Tanh
+
+    For Project 2's networks (latent_dim 32, channels 1, fm 16, image_size 16, so n = 2):
+    main.0.weight (32, 32, 4, 4), main.1.* (32,), main.3.weight (32, 16, 4, 4), main.4.* (16,),
+    main.6.weight (16, 1, 4, 4). The tests also check the shapes for image sizes 8, 16, 32 and
+    64, the output range, the order and sizes of the ConvTranspose2d / BatchNorm2d modules (hooks
+    record them in execution order), the ReLU and Tanh between them, the parameter count, and the
+    output with the judge's weights loaded (training mode) against the reference's.
 
     Args:
         latent_dim: size of z. channels: image channels (1 grey, 3 colour).
@@ -78,29 +97,43 @@ class DCGANGenerator(nn.Module):
             layers += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2), nn.ReLU(True)]
             width //= 2
         layers += [nn.ConvTranspose2d(width, channels, 4, 2, 1, bias=False), nn.Tanh()]
-        self.net = nn.Sequential(*layers)
+        self.main = nn.Sequential(*layers)
         ### END SOLUTION
 
     def forward(self, z):
         ### BEGIN SOLUTION
-        return self.net(z.view(z.shape[0], self.latent_dim, 1, 1))
+        return self.main(z.view(z.shape[0], self.latent_dim, 1, 1))
         ### END SOLUTION
 
 
 class DCGANDiscriminator(nn.Module):
     """DCGAN discriminator: images (B, channels, image_size, image_size) -> logits (B, 1).
 
-    With n = log2(image_size) - 2 halvings from image_size down to 4x4:
+    With n = log2(image_size) - 2 halvings from image_size down to 4x4, one nn.Sequential named
+    `main` holding, in this order:
 
         Conv2d(channels, fm, 4, 2, 1) -> LeakyReLU(0.2)                 no BatchNorm on the input layer
         (n - 1) x [Conv2d(c, 2c, 4, 2, 1) -> BatchNorm2d(2c) -> LeakyReLU(0.2)]   halves H and W
         Conv2d(fm * 2^(n-1), 1, 4, 1, 0)                                 4x4 -> 1x1, reshaped to (B, 1)
 
     Every convolution has bias=False; the output is a logit (no sigmoid: unit 03's losses take
-    logits). The mirror image of DCGANGenerator: for image_size 16 and fm 8, 1 x 16x16 -> 8 x 8x8
-    -> 16 x 4x4 -> 1. BatchNorm on the first layer is a classic bug (it normalises the raw pixels
-    and lets D see batch statistics of pure fakes); the tests check the module order and sizes
-    (hooks), LeakyReLU 0.2 (not ReLU) between them, the parameter count and the (B, 1) logits.
+    logits; PyTorch's DCGAN example ends in a Sigmoid, leave it out). The mirror image of
+    DCGANGenerator: for image_size 16 and fm 8, 1 x 16x16 -> 8 x 8x8 -> 16 x 4x4 -> 1. BatchNorm on
+    the first layer is a classic bug (it normalises the raw pixels and lets D see batch statistics
+    of pure fakes).
+
+    Parameter names (`state_dict()`, loaded strictly by the judge after Project 2's training):
+
+        main.0.weight                    Conv2d(channels, fm), (fm, channels, 4, 4); main.1 LeakyReLU
+        main.{3k-1}.weight               Conv2d k (k = 1 .. n - 1), (2c, c, 4, 4)
+        main.{3k}.weight, .bias, .running_mean, .running_var (2c,), .num_batches_tracked ()
+                                         the BatchNorm2d after it; main.{3k+1} LeakyReLU
+        main.{3n-1}.weight               the last Conv2d, (1, fm * 2^(n-1), 4, 4)
+
+    For Project 2 (channels 1, fm 16, image_size 16, n = 2): main.0.weight (16, 1, 4, 4),
+    main.2.weight (32, 16, 4, 4), main.3.* (32,), main.5.weight (1, 32, 4, 4). The tests check the
+    module order and sizes (hooks), LeakyReLU 0.2 (not ReLU) between them, the parameter count,
+    the (B, 1) logits, and the output with the judge's weights loaded against the reference's.
 
     Args: channels, feature_maps (fm), image_size (a power of two >= 8, else ValueError).
     forward(x): x (B, C, H, W); returns (B, 1).
@@ -117,12 +150,12 @@ class DCGANDiscriminator(nn.Module):
                        nn.LeakyReLU(0.2, inplace=True)]
             width *= 2
         layers += [nn.Conv2d(width, 1, 4, 1, 0, bias=False)]
-        self.net = nn.Sequential(*layers)
+        self.main = nn.Sequential(*layers)
         ### END SOLUTION
 
     def forward(self, x):
         ### BEGIN SOLUTION
-        return self.net(x).view(x.shape[0], 1)
+        return self.main(x).view(x.shape[0], 1)
         ### END SOLUTION
 
 
@@ -134,8 +167,9 @@ def dcgan_weights_init(module):
     - Any other module is left unchanged (its children are visited by .apply itself).
 
     Initialise in place (nn.init.normal_ / nn.init.zeros_, or .data); return nothing. The tests
-    measure the mean and standard deviation of large layers after .apply, so the exact random
-    draws do not matter.
+    check the distribution of the draws in large layers after .apply: mean, standard deviation and
+    shape (a Kolmogorov-Smirnov test against the documented normal, so a uniform with standard
+    deviation 0.02 fails), never the exact values or the order of the draws.
     """
     ### BEGIN SOLUTION
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):

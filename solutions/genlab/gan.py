@@ -14,6 +14,13 @@ measured with torch's float32 sigmoid on the CPU. The identities
 
 (or `F.binary_cross_entropy_with_logits`, or `F.logsigmoid`) stay finite for every s.
 
+Precision goes before finiteness: a loss computed from sigmoid outputs (nn.BCELoss,
+`F.binary_cross_entropy(torch.sigmoid(s), y)`, `torch.log(1 - torch.sigmoid(s))`) rounds sigmoid(s)
+to float32 first: 1 - sigmoid(s) is then a multiple of 6e-8, which keeps three significant digits
+at s = 10, one at s = 15 and none from 16.6, so the loss can be off by 1e-5 to 1e-2 on ordinary
+logits. The tests compare your losses with the logit forms at float32 precision (about 1e-5) on
+logits 4 * N(0, 1), where such values occur: compute from the logits.
+
 Conventions: data is batch-first, float32, on the CPU. Flat data is (B, D); images are
 (B, C, H, W) and the generator's output lies in [-1, 1] (scale images to [-1, 1] before training).
 No test depends on the order or the number of random draws: a test that needs exact values
@@ -137,9 +144,10 @@ def discriminator_loss(real_logits, fake_logits, real_label=1.0):
         real_label: target for real data. 1.0 is the standard loss; a value such as 0.9 is
             one-sided label smoothing: it changes only the real term, fakes keep target 0.
 
-    Returns: a scalar tensor. Must stay finite for logits as large as +-50 or more: work with
-    logits (F.binary_cross_entropy_with_logits, softplus or logsigmoid), not with
-    log(sigmoid(.)).
+    Returns: a scalar tensor. Must stay finite for logits as large as +-50 or more, and match the
+    logit form to float32 precision for logits around +-10 already: work with logits
+    (F.binary_cross_entropy_with_logits, softplus or logsigmoid), not with log(sigmoid(.)) or
+    BCE of sigmoid outputs (see the module docstring).
     """
     ### BEGIN SOLUTION
     real_loss = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_label))
@@ -264,6 +272,14 @@ def train_step(generator, discriminator, g_opt, d_opt, real, z):
     Use only the given optimizers (d_opt holds D's parameters, g_opt holds G's). Gradients that
     step 2 leaves in D's parameters are harmless as long as step 1 zeroes them first. Do not
     change the models' train/eval mode.
+
+    How it is graded: exactly, against the reference, on small MLPs (nn.Sequential of Linear and
+    LeakyReLU(0.2)) built from weights the judge sends; and by a training run of 3,000 steps on
+    the eight-Gaussians ring, after which the judge takes the trained weights (state_dict()) of
+    those MLPs, loads them into its own copies and draws the samples it scores itself. Only the
+    parameter updates count: train_step must change the weights through the optimizers' steps,
+    never re-initialise or replace them (the trained weights must keep a trace of the judge's
+    initial ones), and anything else it does to the model objects is never seen by the judge.
 
     Args:
         generator, discriminator: modules (D returns logits).

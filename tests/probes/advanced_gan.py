@@ -42,6 +42,14 @@ def dcgan_discriminator_forward(genlab, channels, feature_maps, image_size, x):
     return {"out": out, "n_parameters": n_parameters(discriminator)}
 
 
+def dcgan_state_shapes(genlab, latent_dim, channels, feature_maps, image_size):
+    """{name: shape} of the state_dict of DCGANGenerator(...) and of DCGANDiscriminator(...), in order."""
+    ag = genlab.advanced_gan
+    return {kind: [[name, list(t.shape)] for name, t in model.state_dict().items()]
+            for kind, model in (("generator", ag.DCGANGenerator(latent_dim, channels, feature_maps, image_size)),
+                                ("discriminator", ag.DCGANDiscriminator(channels, feature_maps, image_size)))}
+
+
 def _stats(t):
     return {"mean": t.mean().item(), "std": t.std().item(), "numel": t.numel()}
 

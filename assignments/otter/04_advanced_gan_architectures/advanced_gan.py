@@ -10,67 +10,73 @@ name = "advanced_gan"
 points = 25
 
 
-@test_case(name="test_dcgan_generator_shape_range_and_parameter_count_at_16x16", points=2.2728)
+@test_case(name="test_dcgan_generator_shape_range_and_parameter_count_at_16x16", points=2.0834)
 def test_dcgan_generator_shape_range_and_parameter_count_at_16x16(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_dcgan_generator_shape_range_and_parameter_count_at_16x16", env)
 
 
-@test_case(name="test_dcgan_discriminator_returns_one_logit_and_parameter_count_at_16x16", points=2.2728)
+@test_case(name="test_dcgan_discriminator_returns_one_logit_and_parameter_count_at_16x16", points=2.0834)
 def test_dcgan_discriminator_returns_one_logit_and_parameter_count_at_16x16(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_dcgan_discriminator_returns_one_logit_and_parameter_count_at_16x16", env)
 
 
-@test_case(name="test_dcgan_weights_init_statistics", points=2.2728)
+@test_case(name="test_dcgan_state_dict_has_the_documented_names_and_shapes", points=2.0834)
+def test_dcgan_state_dict_has_the_documented_names_and_shapes(env):
+    from autograder.platforms.otter_check import check
+    check("tests/test_advanced_gan.py::test_dcgan_state_dict_has_the_documented_names_and_shapes", env)
+
+
+@test_case(name="test_dcgan_weights_init_statistics", points=2.0834)
 def test_dcgan_weights_init_statistics(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_dcgan_weights_init_statistics", env)
 
 
-@test_case(name="test_conditional_generator_output_depends_on_the_label", points=2.2727)
+@test_case(name="test_conditional_generator_output_depends_on_the_label", points=2.0833)
 def test_conditional_generator_output_depends_on_the_label(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_conditional_generator_output_depends_on_the_label", env)
 
 
-@test_case(name="test_fade_in_is_a_convex_combination_with_alpha_on_the_new_layer", points=2.2727)
+@test_case(name="test_fade_in_is_a_convex_combination_with_alpha_on_the_new_layer", points=2.0833)
 def test_fade_in_is_a_convex_combination_with_alpha_on_the_new_layer(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_fade_in_is_a_convex_combination_with_alpha_on_the_new_layer", env)
 
 
-@test_case(name="test_minibatch_stddev_on_a_hand_built_batch", points=2.2727)
+@test_case(name="test_minibatch_stddev_on_a_hand_built_batch", points=2.0833)
 def test_minibatch_stddev_on_a_hand_built_batch(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_minibatch_stddev_on_a_hand_built_batch", env)
 
 
-@test_case(name="test_pixel_norm_gives_unit_rms_over_channels", points=2.2727)
+@test_case(name="test_pixel_norm_gives_unit_rms_over_channels", points=2.0833)
 def test_pixel_norm_gives_unit_rms_over_channels(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_pixel_norm_gives_unit_rms_over_channels", env)
 
 
-@test_case(name="test_mapping_network_shape_and_linear_layers", points=2.2727)
+@test_case(name="test_mapping_network_shape_and_linear_layers", points=2.0833)
 def test_mapping_network_shape_and_linear_layers(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_mapping_network_shape_and_linear_layers", env)
 
 
-@test_case(name="test_adain_equals_instance_norm_then_style", points=2.2727)
+@test_case(name="test_adain_equals_instance_norm_then_style", points=2.0833)
 def test_adain_equals_instance_norm_then_style(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_adain_equals_instance_norm_then_style", env)
 
 
-@test_case(name="test_truncate_moves_toward_w_avg", points=2.2727)
+@test_case(name="test_truncate_moves_toward_w_avg", points=2.0833)
 def test_truncate_moves_toward_w_avg(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_truncate_moves_toward_w_avg", env)
 
 
-@test_case(name="test_style_mix_layers_below_crossover_take_w1", points=2.2727)
+@test_case(name="test_style_mix_layers_below_crossover_take_w1", points=2.0833)
 def test_style_mix_layers_below_crossover_take_w1(env):
     from autograder.platforms.otter_check import check
     check("tests/test_advanced_gan.py::test_style_mix_layers_below_crossover_take_w1", env)

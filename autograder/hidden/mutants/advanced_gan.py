@@ -43,6 +43,15 @@ MUTANTS = [
     Mutant("init-std-0.2", file="advanced_gan.py",
            find="nn.init.normal_(module.weight, 0.0, 0.02)", replace="nn.init.normal_(module.weight, 0.0, 0.2)",
            hint="conv weights ~ N(0, 0.02)"),
+    # init statistics (Kolmogorov-Smirnov): the right mean and std, the wrong distribution.
+    Mutant("init-uniform-with-std-0.02", file="advanced_gan.py",
+           find="nn.init.normal_(module.weight, 0.0, 0.02)", replace="nn.init.uniform_(module.weight, -0.02 * 3 ** 0.5, 0.02 * 3 ** 0.5)",
+           hint="conv weights ~ N(0, 0.02^2), a normal, not any distribution with std 0.02"),
+    # public state_dict layout test, the judge's-weights test and Project 2 (the judge loads by name).
+    Mutant("dcgan-sequential-not-named-main", file="advanced_gan.py",
+           find="self.main = nn.Sequential(*layers)", count=2,
+           replace="self.net = nn.Sequential(*layers)\n        self.main = self.net.forward",
+           hint="the documented state_dict names start with main. (one nn.Sequential named main)"),
     # init statistics (BatchNorm weight mean).
     Mutant("init-batchnorm-weight-zero", file="advanced_gan.py",
            find="nn.init.normal_(module.weight, 1.0, 0.02)", replace="nn.init.normal_(module.weight, 0.0, 0.02)",

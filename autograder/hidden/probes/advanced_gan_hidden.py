@@ -1,5 +1,7 @@
 """Hidden worker-side probes for unit 04 (genlab.advanced_gan): layer-by-layer traces of the
-student's DCGAN networks, ValueError checks, and Project 2's training run on synthetic faces.
+student's DCGAN networks, the DCGAN run with the judge's weights, the initialisation's draws returned
+whole, ValueError checks, and Project 2's training run on synthetic faces (it returns the trained
+weights; the judge samples from them itself).
 
 The shape, initialisation, conditional-model and StyleGAN probes live in
 tests/probes/advanced_gan.py and are shared with the public tests.
@@ -66,15 +68,18 @@ def _gan_module(genlab):
     return genlab.gan if hasattr(genlab, "gan") else importlib.import_module("genlab.gan")
 
 
-def train_dcgan_on_faces(genlab, faces, batches, latent_dim, feature_maps, lr, n_samples):
-    """Project 2: train YOUR DCGANGenerator / DCGANDiscriminator (dcgan_weights_init applied) on
-    `faces` (N, 1, S, S) with Adam(lr, betas=(0.5, 0.999)) and unit 03's discriminator_loss /
-    generator_loss, one step per row of `batches` (steps, B) of indices into `faces`:
+def train_dcgan_on_faces(genlab, g_state, d_state, faces, batches, latent_dim, feature_maps, lr):
+    """Project 2: train YOUR DCGANGenerator / DCGANDiscriminator, starting from the judge's initial
+    weights (g_state, d_state: the reference's state_dicts after dcgan_weights_init, loaded
+    strictly, so your parameter names must be the documented ones), on `faces` (N, 1, S, S) with
+    Adam(lr, betas=(0.5, 0.999)) and unit 03's discriminator_loss / generator_loss, one step per row
+    of `batches` (steps, B) of indices into `faces`:
 
         D: discriminator_loss(D(real), D(G(z).detach())), then G: generator_loss(D(G(z))).
 
-    Returns n_samples generated images (G in training mode, one batch, no gradients) and the
-    losses every 50 steps.
+    Returns the trained state_dicts of both networks and the losses every 50 steps, nothing else:
+    the judge loads the weights into its own DCGAN and draws and scores the samples itself (run
+    with isolated=True, so nothing your code installs outlives the probe).
     """
     gan, ag = _gan_module(genlab), genlab.advanced_gan
     threads = torch.get_num_threads()
@@ -83,8 +88,8 @@ def train_dcgan_on_faces(genlab, faces, batches, latent_dim, feature_maps, lr, n
         size = faces.shape[-1]
         generator = ag.DCGANGenerator(latent_dim, faces.shape[1], feature_maps, size)
         discriminator = ag.DCGANDiscriminator(faces.shape[1], feature_maps, size)
-        generator.apply(ag.dcgan_weights_init)
-        discriminator.apply(ag.dcgan_weights_init)
+        _load_state(generator, g_state, "DCGANGenerator")
+        _load_state(discriminator, d_state, "DCGANDiscriminator")
         g_opt = torch.optim.Adam(generator.parameters(), lr=lr, betas=(0.5, 0.999))
         d_opt = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999))
         losses = []
@@ -101,11 +106,55 @@ def train_dcgan_on_faces(genlab, faces, batches, latent_dim, feature_maps, lr, n
             g_opt.step()
             if step % 50 == 0:
                 losses.append([d_loss.item(), g_loss.item()])
-        with torch.no_grad():
-            samples = generator(torch.randn(n_samples, latent_dim))
     finally:
         torch.set_num_threads(threads)
-    return {"samples": samples, "losses": losses}
+    return {"g": _weights(generator), "d": _weights(discriminator), "losses": losses}
+
+
+def _load_state(model, state, name):
+    """model.load_state_dict(state) (strict), with a message that names the documented keys."""
+    mine = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    wanted = {k: tuple(v.shape) for k, v in state.items()}
+    if mine != wanted:
+        missing = [k for k in wanted if k not in mine]
+        unexpected = [k for k in mine if k not in wanted]
+        shapes = [f"{k} {mine[k]} (documented {wanted[k]})" for k in wanted if k in mine and mine[k] != wanted[k]]
+        raise ValueError(
+            f"your {name}'s state_dict does not have the documented layout (see its docstring: one nn.Sequential "
+            f"named `main`)" + (f"; missing {missing[:6]}" if missing else "") + (f"; unexpected {unexpected[:6]}" if unexpected else "")
+            + (f"; wrong shapes {shapes[:4]}" if shapes else ""))
+    model.load_state_dict(state)
+
+
+def _weights(model):
+    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+
+
+def dcgan_forward_with_weights(genlab, kind, args, state, x):
+    """DCGANGenerator(*args) (kind "generator") or DCGANDiscriminator(*args) with the judge's
+    `state` loaded (strict), run in training mode on x."""
+    cls = {"generator": genlab.advanced_gan.DCGANGenerator, "discriminator": genlab.advanced_gan.DCGANDiscriminator}[kind]
+    model = cls(*args)
+    _load_state(model, state, cls.__name__)
+    with torch.no_grad():
+        return {"out": model(x)}
+
+
+def weights_init_tensors(genlab, channels=128):
+    """The layers of weights_init_stats (tests/probes/advanced_gan.py) after dcgan_weights_init,
+    returned whole, so that the judge computes every statistic itself."""
+    layers = {
+        "Conv2d": nn.Conv2d(channels, channels, 4, bias=True),
+        "ConvTranspose2d": nn.ConvTranspose2d(channels, channels, 4, bias=True),
+        "BatchNorm2d": nn.BatchNorm2d(64 * channels),
+        "BatchNorm1d": nn.BatchNorm1d(64 * channels),
+    }
+    with torch.no_grad():  # make the default biases visibly non-zero first
+        for layer in layers.values():
+            layer.bias.fill_(0.5)
+    nn.Sequential(*layers.values()).apply(genlab.advanced_gan.dcgan_weights_init)
+    return {name: {"weight": layer.weight.detach().clone(), "bias": layer.bias.detach().clone()}
+            for name, layer in layers.items()}
 
 
 def dcgan_bad_size(genlab, image_size):

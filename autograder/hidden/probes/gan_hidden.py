@@ -6,6 +6,7 @@ the public tests.
 """
 import torch
 import torch.nn as nn
+from genlab_probes.gan import mlp_from_state  # the public probes' MLP, weights from the judge
 
 
 def _trace(model, x):
@@ -45,34 +46,30 @@ def discriminator_trace(genlab, in_shape, x):
     return _trace(genlab.gan.Discriminator(in_shape), x)
 
 
-def _mlp(*sizes):
-    # Default-initialised; the same layout as mlp_from_state in tests/probes/gan.py (probe files
-    # cannot import each other).
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(n_in, n_out))
-        if i < len(sizes) - 2:
-            layers.append(nn.LeakyReLU(0.2))
-    return nn.Sequential(*layers)
+def train_on_eight_gaussians(genlab, g_state, d_state, reals, lr):
+    """Train the MLPs built from the judge's initial weights (g_state, d_state: plain
+    nn.Sequential(Linear, LeakyReLU(0.2), ...) state_dicts, as in mlp_from_state) with the student's
+    train_step, one call per batch in `reals` (steps, B, 2), with Adam(lr, betas=(0.5, 0.999)) for
+    both networks and fresh noise N(0, I) of the generator's input size per step.
 
-
-def train_on_eight_gaussians(genlab, reals, latent_dim, hidden, lr, n_samples):
-    """Train a small MLP GAN with the student's train_step, one call per batch in `reals`
-    (steps, B, 2), with Adam(lr, betas=(0.5, 0.999)) for both networks; return n_samples
-    generated points and the last losses."""
+    Returns the trained weights of both networks and the last losses, nothing else: the judge loads
+    the weights into its own copy of the MLP and draws the samples it scores itself (run with
+    isolated=True, so nothing train_step installs on these objects outlives the probe)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny ops: one thread is several times faster on a busy machine
     try:
-        generator = _mlp(latent_dim, hidden, hidden, 2)
-        discriminator = _mlp(2, hidden, hidden, 1)
+        generator, discriminator = mlp_from_state(g_state), mlp_from_state(d_state)
+        latent_dim = g_state["0.weight"].shape[1]
         g_opt = torch.optim.Adam(generator.parameters(), lr=lr, betas=(0.5, 0.999))
         d_opt = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999))
         losses = None
         for real in reals:
             losses = genlab.gan.train_step(generator, discriminator, g_opt, d_opt, real,
                                            torch.randn(real.shape[0], latent_dim))
-        with torch.no_grad():
-            samples = generator(torch.randn(n_samples, latent_dim))
     finally:
         torch.set_num_threads(threads)
-    return {"samples": samples, "last_losses": losses}
+    return {"g": _weights(generator), "d": _weights(discriminator), "last_losses": losses}
+
+
+def _weights(model):
+    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}

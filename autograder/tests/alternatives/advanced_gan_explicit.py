@@ -1,5 +1,6 @@
-"""A second correct genlab.advanced_gan, written from the docstrings: explicit ModuleLists and
-loops instead of nn.Sequential, torch.lerp, F.instance_norm, and group indexing by hand."""
+"""A second correct genlab.advanced_gan, written from the docstrings: the DCGANs as ModuleDicts keyed
+by the documented positions (the same state_dict names, no nn.Sequential), explicit ModuleLists and
+loops elsewhere, torch.lerp, F.instance_norm, and group indexing by hand."""
 import math
 
 import torch
@@ -15,41 +16,44 @@ def _levels(image_size):
 
 
 class DCGANGenerator(nn.Module):
+    # The documented parameter names (main.0, main.1, main.3, ...) without an nn.Sequential: a
+    # ModuleDict keyed by those positions (the activations, functional here, own no key).
     def __init__(self, latent_dim, channels, feature_maps, image_size):
         super().__init__()
-        n = _levels(image_size)
+        self.n = n = _levels(image_size)
         widths = [feature_maps * 2 ** (n - 1 - i) for i in range(n)]  # 4x4 ... image_size / 2
-        self.convs = nn.ModuleList([nn.ConvTranspose2d(latent_dim, widths[0], 4, 1, 0, bias=False)])
-        self.norms = nn.ModuleList([nn.BatchNorm2d(widths[0])])
-        for c_in, c_out in zip(widths[:-1], widths[1:]):
-            self.convs.append(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False))
-            self.norms.append(nn.BatchNorm2d(c_out))
-        self.to_image = nn.ConvTranspose2d(widths[-1], channels, 4, 2, 1, bias=False)
+        layers, c_in = {}, latent_dim
+        for i, c_out in enumerate(widths):
+            layers[str(3 * i)] = nn.ConvTranspose2d(c_in, c_out, 4, 1 if i == 0 else 2, 0 if i == 0 else 1, bias=False)
+            layers[str(3 * i + 1)] = nn.BatchNorm2d(c_out)
+            c_in = c_out
+        layers[str(3 * n)] = nn.ConvTranspose2d(c_in, channels, 4, 2, 1, bias=False)
+        self.main = nn.ModuleDict(layers)
 
     def forward(self, z):
         h = z.reshape(len(z), -1, 1, 1)
-        for conv, norm in zip(self.convs, self.norms):
-            h = F.relu(norm(conv(h)))
-        return torch.tanh(self.to_image(h))
+        for i in range(self.n):
+            h = F.relu(self.main[str(3 * i + 1)](self.main[str(3 * i)](h)))
+        return torch.tanh(self.main[str(3 * self.n)](h))
 
 
 class DCGANDiscriminator(nn.Module):
     def __init__(self, channels, feature_maps, image_size):
         super().__init__()
-        n = _levels(image_size)
-        self.first = nn.Conv2d(channels, feature_maps, 4, 2, 1, bias=False)
-        self.convs, self.norms = nn.ModuleList(), nn.ModuleList()
-        for i in range(n - 1):
-            c = feature_maps * 2 ** i
-            self.convs.append(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False))
-            self.norms.append(nn.BatchNorm2d(2 * c))
-        self.last = nn.Conv2d(feature_maps * 2 ** (n - 1), 1, 4, 1, 0, bias=False)
+        self.n = n = _levels(image_size)
+        layers = {"0": nn.Conv2d(channels, feature_maps, 4, 2, 1, bias=False)}
+        for k in range(1, n):
+            c = feature_maps * 2 ** (k - 1)
+            layers[str(3 * k - 1)] = nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False)
+            layers[str(3 * k)] = nn.BatchNorm2d(2 * c)
+        layers[str(3 * n - 1)] = nn.Conv2d(feature_maps * 2 ** (n - 1), 1, 4, 1, 0, bias=False)
+        self.main = nn.ModuleDict(layers)
 
     def forward(self, x):
-        h = F.leaky_relu(self.first(x), 0.2)
-        for conv, norm in zip(self.convs, self.norms):
-            h = F.leaky_relu(norm(conv(h)), 0.2)
-        return self.last(h).flatten(1)
+        h = F.leaky_relu(self.main["0"](x), 0.2)
+        for k in range(1, self.n):
+            h = F.leaky_relu(self.main[str(3 * k)](self.main[str(3 * k - 1)](h)), 0.2)
+        return self.main[str(3 * self.n - 1)](h).flatten(1)
 
 
 def dcgan_weights_init(module):
