@@ -24,6 +24,7 @@
 """
 import ast
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -41,12 +42,12 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "{unit}"
-points = {points:g}
+points = {points!r}
 '''
 
 CASE = '''
 
-@test_case(name="{name}", points={points:g})
+@test_case(name="{name}", points={points!r})
 def {name}(env):
     from autograder.platforms.otter_check import check
     check("{test_file}::{name}", env)
@@ -71,13 +72,32 @@ def test_points(unit, lock=None):
     return points
 
 
-def test_file_text(unit, lock=None):
-    """The Otter (exception-based) test file of a unit."""
+def case_points(unit, lock=None):
+    """[(public test function, its points)] in file order, each a multiple of 0.0001, summing to the
+    unit's public points rounded to 0.0001 (largest remainders take the last units). Otter refuses a
+    question whose cases add up to more than its total: twelve cases of 25/12 rounded each to
+    2.0834 made 25.0008 > 25."""
     points = test_points(unit, lock)
     names = public_test_functions(unit)
+    exact = [points.get(n, 0.0) * 10_000 for n in names]
+    units = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(names)), key=lambda i: units[i] - exact[i])
+    for i in by_remainder[:round(sum(exact)) - sum(units)]:
+        units[i] += 1
+    return [(n, u / 10_000) for n, u in zip(names, units)]
+
+
+def question_points(cases):
+    """The question's total as Otter adds up its cases (same order, same floats), so never less."""
+    return sum(p for _, p in cases)
+
+
+def test_file_text(unit, lock=None):
+    """The Otter (exception-based) test file of a unit."""
+    cases = case_points(unit, lock)
     test_file = f"tests/test_{unit}.py"
-    text = FILE_HEADER.format(unit=unit, test_file=test_file, points=round(sum(points.get(n, 0) for n in names), 4))
-    return text + "".join(CASE.format(name=n, points=round(points.get(n, 0), 4), test_file=test_file) for n in names)
+    text = FILE_HEADER.format(unit=unit, test_file=test_file, points=question_points(cases))
+    return text + "".join(CASE.format(name=n, points=p, test_file=test_file) for n, p in cases)
 
 
 def notebooks():
@@ -148,7 +168,7 @@ def master_notebook(nb_path, units, lock=None):
         text = test_file_text(unit, lock)
         cases = text.split("\n\n@test_case")[1:]
         cells.append(nbformat.v4.new_raw_cell(f"# BEGIN QUESTION\nname: {unit}\npoints: "
-                                              f"{round(sum(test_points(unit, lock).values()), 4):g}"))
+                                              f"{question_points(case_points(unit, lock))!r}"))
         cells.append(nbformat.v4.new_markdown_cell(
             f"**Check genlab.{unit}**: your `genlab/{unit}.py` against the unit's public tests."))
         cells.append(nbformat.v4.new_raw_cell("# BEGIN TESTS"))

@@ -35,6 +35,19 @@ def test_every_public_test_is_an_otter_test_case_worth_its_points(unit):
     assert abs(sum(otter.test_points(unit, lock).values()) - public) < 1e-6
 
 
+@pytest.mark.parametrize("path", sorted(otter.OTTER_TESTS.glob("*/*.py")), ids=lambda p: f"{p.parent.name[:2]}-{p.stem}")
+def test_otter_loads_each_generated_test_file_and_its_points_add_up(path):
+    """Otter itself refuses a file whose cases' points add up to more than its total, by any
+    amount ("More points specified in test cases than allowed": 12 cases of 25/12 rounded each to
+    2.0834 made 25.0008 > 25). Loaded here with Otter's own reader."""
+    from otter.test_files.exception_test import ExceptionTestFile
+    test_file = ExceptionTestFile.from_file(str(path))
+    lock = json.loads((ROOT / "autograder" / "points.json").read_text())
+    public = sum(v for k, v in lock.items() if k.startswith(f"tests/test_{path.stem}.py::"))
+    assert len(test_file.test_cases) == len(otter.public_test_functions(path.stem))
+    assert abs(sum(tc.points for tc in test_file.test_cases) - public) < 1e-3
+
+
 @pytest.mark.parametrize("path", sorted(otter.notebooks()), ids=lambda p: p.stem)
 def test_each_notebook_checks_its_units_and_checks_all_before_the_written_answer(path):
     cells = nbformat.read(path, as_version=4).cells

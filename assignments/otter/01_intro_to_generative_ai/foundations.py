@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "foundations"
-points = 25
+points = 25.0
 
 
 @test_case(name="test_gaussian_log_likelihood_at_the_mean_of_a_standard_normal", points=3.125)

@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "metrics"
-points = 25
+points = 25.000000000000004
 
 
 @test_case(name="test_gaussian_statistics_are_the_mean_and_unbiased_covariance", points=2.0834)

@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "gan"
-points = 25
+points = 25.0
 
 
 @test_case(name="test_generator_output_shape_and_range", points=2.5)

@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "transformer"
-points = 25
+points = 25.0
 
 
 @test_case(name="test_attention_weights_worked_example_is_scaled_by_sqrt_dk", points=1.5625)

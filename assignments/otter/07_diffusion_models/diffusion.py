@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "diffusion"
-points = 25
+points = 24.999999999999996
 
 
 @test_case(name="test_linear_schedule_spans_beta_start_to_beta_end", points=1.6667)

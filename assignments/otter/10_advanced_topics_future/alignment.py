@@ -7,7 +7,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "alignment"
-points = 25
+points = 25.0
 
 
 @test_case(name="test_reward_model_loss_is_log_2_at_equal_rewards", points=1.6667)
