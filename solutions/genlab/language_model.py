@@ -342,7 +342,8 @@ class GPT(nn.Module):
         ln_f.weight, ln_f.bias (C,)      head.weight (V, C)
     One layout only: the projections are ONE fused qkv Linear (separate q, k, v layers are not
     loaded; split qkv's output, or its weight, inside forward as you like). Buffers (e.g. a
-    registered causal mask) are yours and never read; no other parameters.
+    registered causal mask) are yours and never read; no other trainable parameters (the project
+    fails on one: the judge, which evaluates these weights in its own GPT, would not score your model).
     Initialisation is yours (the reference uses nanoGPT's N(0, 0.02) for Linear and Embedding
     weights, zero biases): every test, the project included, loads its weights into your model.
 

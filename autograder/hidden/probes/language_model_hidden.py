@@ -25,18 +25,10 @@ def bigram_first_tokens(genlab, table, n, temperature=1.0, top_k=None, top_p=Non
 
 
 def filter_sweep(genlab, cases):
-    """top_k_filter (cases with "k") or top_p_filter (with "p" and "keep") on each case's logits;
-    an exception is returned as its message, so one case cannot hide the others."""
-    lm, out = genlab.language_model, []
-    for case in cases:
-        try:
-            if "k" in case:
-                out.append(lm.top_k_filter(case["logits"], case["k"]))
-            else:
-                out.append(lm.top_p_filter(case["logits"], case["p"], min_tokens_to_keep=case["keep"]))
-        except Exception as exc:  # noqa: BLE001 - reported per case
-            out.append(f"{type(exc).__name__}: {exc}")
-    return out
+    """top_k_filter (cases with "k") or top_p_filter (with "p" and "keep") on each case's logits."""
+    lm = genlab.language_model
+    return [lm.top_k_filter(case["logits"], case["k"]) if "k" in case
+            else lm.top_p_filter(case["logits"], case["p"], min_tokens_to_keep=case["keep"]) for case in cases]
 
 
 def merge_pair_and_counts(genlab, ids, pair, new_id):
@@ -55,7 +47,7 @@ def train_char_gpt(genlab, config, initial, train_ids, starts, lr):
     few of the training losses, for the feedback only."""
     torch.set_num_threads(1)
     model = _gpt(genlab, config, initial)
-    extra = sorted(name for name, _ in model.named_parameters() if name not in initial)
+    extra = sorted(name for name, p in model.named_parameters() if name not in initial and p.requires_grad)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     T = config["block_size"]
     offsets = torch.arange(T)
