@@ -566,11 +566,12 @@ PROJECT = dict(d_model=64, n_heads=4, n_layers=2, block_size=32, steps=400, batc
                high=dict(temperature=1.5), ngram_k=0.1)
 # Bounds, each calibrated against the reference (120 seeds) and the trivial baselines a student
 # could submit: calibration/language_model_project.py, results in language_model_project.txt.
-VAL_LOSS_BOUND = 2.2          # validation loss must be under this (untrained 4.6, unigram 3.24, bigram GPT 2.27+)
-BIGRAM_MARGIN = 0.12          # ... and this far under the add-k bigram's (bigram GPTs: 0.05 at most)
-GENERALISATION_GAP = -0.35    # validation minus training loss must exceed this (trained on validation: -0.7)
-INIT_SIMILARITY = 0.2         # mean cosine to the judge's initial weights (weights from elsewhere: ~0)
-SAMPLE_NLL_GAP = 1.0          # nats per character between the two sampling settings
+# Reference mean (std), normal-fit false-failure rate per run; the baselines each one fails.
+VAL_LOSS_BOUND = 2.2          # 1.910 (0.063), max 2.155, 1.9e-6; untrained 4.59+, unigram 3.24, bigram GPT 2.31+, on leaked text 2.27+
+BIGRAM_MARGIN = 0.12          # 0.406 (0.063), min 0.161, 2.5e-6 (= val loss < 2.196); bigram GPTs 0.048 at most
+GENERALISATION_GAP = -0.35    # -0.122 (0.033), min -0.213, 2.7e-12; trained on the validation split -0.62 at most
+INIT_SIMILARITY = 0.2         # 0.403 (0.013), min 0.381, 4.9e-53; weights trained from another init 0.009 at most
+SAMPLE_NLL_GAP = 1.0          # 2.286 (0.154), min 1.886, 3.2e-17; untrained 0.07 at most (nats per character)
 
 
 def project_corpus():
@@ -673,7 +674,20 @@ def test_project_char_gpt_trains_on_pydoc(worker):
     samples (the reference generate) at temperature 0.7 / top-p 0.9 and at temperature 1.5.
 
     Calibration: calibration/language_model_project.py, the reference over 120 seeds and the
-    trivial baselines, results in language_model_project.txt. CALIBRATION_SUMMARY"""
+    trivial baselines (20 seeds each for the cheap ones, 8 for those that train), results in
+    language_model_project.txt. Reference mean (std) and normal-fit false-failure rate per run:
+    validation loss 1.910 (0.063) < 2.2, 1.9e-6; margin under the bigram (2.316, a constant of the
+    corpus) 0.406 (0.063) > 0.12, 2.5e-6; validation minus training loss -0.122 (0.033) > -0.35,
+    2.7e-12; init similarity 0.403 (0.013) > 0.2, 4.9e-53; sample NLL gap 2.29 (0.15) > 1.0, 3.2e-17.
+    0/120 reference seeds fail; the loss's upper tail is heavier than normal (worst seeds 3.9 and 3.5
+    std out, 0.04 nats inside the bound), so the empirical statement is 0/120 (distribution-free 95%
+    bound 0.025). Every trivial baseline fails in every seed: untrained (val 4.59+), a unigram
+    table (3.24), a bigram GPT (2.31+; 2.27+ fit on leaked validation text; the best bigram lookup,
+    validation included, 2.26), training on the validation split (gap -0.62 at most), weights
+    trained from another initialisation (similarity 0.009 at most). Not separable, stated: mixing
+    10% validation batches into training (val 1.85, within the reference's spread) and shipped
+    weights with the judge's init added (similarity 0.32+, val 2.07 on average: real work done
+    elsewhere)."""
     kwargs, judge = project_inputs()
     r = worker.probe("language_model.train_char_gpt", timeout=240, isolated=True, **kwargs)  # ~5 s unloaded
     assert not r["extra_parameters"], (
