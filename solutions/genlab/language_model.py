@@ -19,10 +19,14 @@ Conventions used throughout:
   generator. No test depends on the order or the number of random draws you make; tests compare
   distributions, or outputs of your own code under the same generator.
 
-Project 3 (graded): the judge trains YOUR GPT (d_model 64, 4 heads, 2 layers, block 32) with your
-loss for 400 Adam steps (lr 3e-3, batches of 32 random windows of the pydoc train split, its own
-loop), then measures the loss on validation windows, compares it with the add-k bigram on the same
-split, and samples with your `generate` at temperature 0.7 / top-p 0.9 and at temperature 1.5.
+Project 3 (graded): the judge seeds the initial weights of a GPT (d_model 64, 4 heads, 2 layers,
+block 32) and sends them with the ids of the pydoc TRAIN split; your GPT loads them
+(load_state_dict, the names below) and trains with your forward and loss for 400 Adam steps (lr
+3e-3, the judge's batches of 32 random windows, the probe's loop), and the trained state_dict goes
+back. The judge loads it into its own GPT and measures everything there, on the validation split,
+which never reaches your code: the loss, its margin under the add-k bigram, its gap to the loss on
+training windows, and the NLL of samples drawn with its own generate at temperature 0.7 / top-p 0.9
+and at temperature 1.5. Your `generate` is graded in its own tests, on models the tests build.
 """
 import math
 from collections import Counter, defaultdict
@@ -328,8 +332,20 @@ class GPT(nn.Module):
         blocks = nn.ModuleList of n_layers `Block(d_model, n_heads)`
         ln_f = nn.LayerNorm(d_model); head = nn.Linear(d_model, vocab_size, bias=False), UNTIED
         (its own weight, not tok_emb's). Also store `self.block_size`.
+    So `state_dict()` has exactly these keys (C = d_model, V = vocab_size), which the tests and
+    the judge load, strictly, in both directions:
+        tok_emb.weight (V, C)            pos_emb.weight (block_size, C)
+        blocks.{i}.ln1.weight, .bias (C,)            blocks.{i}.ln2.weight, .bias (C,)
+        blocks.{i}.attn.qkv.weight (3C, C), .bias (3C,)   [q | k | v] rows, see CausalSelfAttention
+        blocks.{i}.attn.proj.weight (C, C), .bias (C,)
+        blocks.{i}.mlp.0.weight (4C, C), .bias (4C,)  blocks.{i}.mlp.2.weight (C, 4C), .bias (C,)
+        ln_f.weight, ln_f.bias (C,)      head.weight (V, C)
+    One layout only: the projections are ONE fused qkv Linear (separate q, k, v layers are not
+    loaded; split qkv's output, or its weight, inside forward as you like). Buffers (e.g. a
+    registered causal mask) are yours and never read; no other trainable parameters (the project
+    fails on one: the judge, which evaluates these weights in its own GPT, would not score your model).
     Initialisation is yours (the reference uses nanoGPT's N(0, 0.02) for Linear and Embedding
-    weights, zero biases); only the training project depends on it.
+    weights, zero biases): every test, the project included, loads its weights into your model.
 
     forward(idx, targets=None, kv_cache=None, start_pos=0) -> (logits, loss, new_cache)
         idx: (B, T) int64 token ids at positions start_pos, ..., start_pos + T - 1;
@@ -396,10 +412,11 @@ def apply_temperature(logits, t):
 def top_k_filter(logits, k):
     """Keep the k largest logits along the last axis, set the others to -inf.
 
-    Every logit EQUAL to the k-th largest value is kept too (so ties can keep more than k), as in
-    Hugging Face's TopKLogitsWarper: keep where logits >= the k-th largest value. k >= the
-    vocabulary size keeps everything; k < 1 raises ValueError. Works on any leading shape
-    (..., V); returns a new tensor.
+    Exactly Hugging Face's TopKLogitsWarper: keep where logits >= the k-th largest value, so every
+    logit EQUAL to the k-th largest is kept too (ties can keep more than k). k >= the vocabulary
+    size keeps everything. -inf logits stay -inf; when fewer than k logits are finite, the k-th
+    largest is -inf and every finite logit is kept. k < 1 raises ValueError. Works on any leading
+    shape (..., V); returns a new tensor. NaN logits are never tested.
     """
     ### BEGIN SOLUTION
     if k < 1:
@@ -411,24 +428,40 @@ def top_k_filter(logits, k):
 
 
 def top_p_filter(logits, p, min_tokens_to_keep=1):
-    """Nucleus filtering (Hugging Face's TopPLogitsWarper semantics) along the last axis.
+    """Nucleus filtering along the last axis: Hugging Face's TopPLogitsWarper.
 
-    Sort the tokens by probability softmax(logits), most likely first. Keep the smallest prefix
-    whose total probability reaches p: a token is kept when the probability of the tokens
-    ranked ABOVE it is < p, so the token that crosses p is kept. Always keep at least the
-    `min_tokens_to_keep` most likely tokens. The others become -inf; kept logits are unchanged
-    (not renormalised). p = 1 keeps every token of nonzero probability. 0 < p <= 1, else
-    ValueError. Among tokens of exactly equal probability at the boundary, which are kept is
-    unspecified (the tests avoid such ties). Any leading shape (..., V); returns a new tensor.
+    The rule: with probs = softmax(logits) over the row, a token is kept when the total
+    probability of the tokens MORE likely than it is < p. So the smallest set of most likely
+    tokens whose total reaches p is kept, the token that crosses p included. The
+    `min_tokens_to_keep` most likely tokens are always kept. The others become -inf; kept logits
+    are unchanged (not renormalised). Hugging Face computes the same rule from the other end,
+    which is how the reference does it: sort ascending (least likely first), cumulative sum of
+    the probabilities, remove where it is <= 1 - p. Both ways are accepted.
+
+    p = 0.6 over probabilities 0.4, 0.25, 0.2, 0.1, 0.05: keep 0.4 (nothing above it) and 0.25
+    (0.4 above it, < 0.6), remove 0.2 (0.65 above it). p = 1 keeps every token of nonzero
+    probability; a p close to 0 keeps only the most likely token (and min_tokens_to_keep).
+    0 < p <= 1 and min_tokens_to_keep >= 1, else ValueError; min_tokens_to_keep larger than the
+    vocabulary keeps everything.
+
+    Where floating point or ties decide, the tests accept either outcome: (a) among tokens of
+    exactly equal probability at the boundary, which ones are kept (their NUMBER is fixed by the
+    rule); (b) a boundary token whose cumulative probability is within 1e-5 of p (float32 sums
+    round either way); (c) a token whose float32 probability is exactly 0 (a -inf logit, or one
+    about 104 below the row's maximum) may be kept or set to -inf (Hugging Face removes it at
+    p = 1); it is never drawn either way. A row of only -inf is never tested. Any leading shape
+    (..., V); returns a new tensor.
     """
     ### BEGIN SOLUTION
     if not 0 < p <= 1:
         raise ValueError(f"p must be in (0, 1], not {p}")
-    sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
+    if min_tokens_to_keep < 1:
+        raise ValueError(f"min_tokens_to_keep must be at least 1, not {min_tokens_to_keep}")
+    sorted_logits, order = torch.sort(logits, dim=-1)                        # ascending: least likely first
     probs = torch.softmax(sorted_logits, dim=-1)
-    mass_above = probs.cumsum(dim=-1) - probs                                # (..., V), sorted order
-    remove_sorted = mass_above >= p
-    remove_sorted[..., :min_tokens_to_keep] = False
+    mass_up_to = probs.cumsum(dim=-1)                 # this token and every less likely one
+    remove_sorted = mass_up_to <= 1 - p               # i.e. the tokens above it already reach p
+    remove_sorted[..., -min_tokens_to_keep:] = False  # the most likely are last
     remove = remove_sorted.scatter(-1, order, remove_sorted)                  # back to vocabulary order
     return logits.masked_fill(remove, float("-inf"))
     ### END SOLUTION

@@ -68,9 +68,9 @@ MUTANTS = [
            "keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, torch.topk(logits, k, dim=-1).indices, True)\n"
            "    return logits.masked_fill(~keep, float(\"-inf\"))",
            hint="logits equal to the k-th largest are kept too (ties)"),
-    Mutant("top-p-drops-crossing-token", F, "remove_sorted = mass_above >= p", "remove_sorted = probs.cumsum(dim=-1) > p",
+    Mutant("top-p-drops-crossing-token", F, "remove_sorted = mass_up_to <= 1 - p", "remove_sorted = mass_up_to - probs < 1 - p",
            hint="keep the token whose probability crosses p"),
-    Mutant("top-p-ignores-min-tokens", F, "    remove_sorted[..., :min_tokens_to_keep] = False\n", "    remove_sorted[..., :1] = False\n",
+    Mutant("top-p-ignores-min-tokens", F, "remove_sorted[..., -min_tokens_to_keep:] = False", "remove_sorted[..., -1:] = False",
            hint="always keep min_tokens_to_keep tokens"),
     Mutant("generate-ignores-temperature", F,
            "logits = apply_temperature(logits[:, -1, :], temperature)             # (B, V)",

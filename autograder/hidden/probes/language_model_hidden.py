@@ -1,7 +1,8 @@
 """Hidden worker-side probes for unit 06. They run the student's code and return data only.
 
 Tokenizer, n-gram, forward, cache and LoRA probes are the public ones (tests/probes/language_model.py);
-these add the causality pair, the sampling statistics and Project 3's training run.
+these add the causality pair, the sampling statistics and Project 3's training run (which returns
+the trained weights only: the judge evaluates them in its own copy of the GPT).
 """
 import torch
 
@@ -23,6 +24,13 @@ def bigram_first_tokens(genlab, table, n, temperature=1.0, top_k=None, top_p=Non
     return torch.bincount(out[:, 1], minlength=table.shape[1])
 
 
+def filter_sweep(genlab, cases):
+    """top_k_filter (cases with "k") or top_p_filter (with "p" and "keep") on each case's logits."""
+    lm = genlab.language_model
+    return [lm.top_k_filter(case["logits"], case["k"]) if "k" in case
+            else lm.top_p_filter(case["logits"], case["p"], min_tokens_to_keep=case["keep"]) for case in cases]
+
+
 def merge_pair_and_counts(genlab, ids, pair, new_id):
     lm = genlab.language_model
     counts = lm.pair_counts(ids)
@@ -30,18 +38,21 @@ def merge_pair_and_counts(genlab, ids, pair, new_id):
             "pairs": [[int(a), int(b), int(c)] for (a, b), c in counts.items()]}
 
 
-def train_char_gpt(genlab, config, train_ids, starts, lr, val_inputs, prompts, n_new, low, high):
-    """Project 3: train the student's GPT with the student's loss on the judge's batches (starts:
-    (steps, B) offsets into train_ids), then return (i) its logits on the judge's validation
-    windows, (ii) samples from the student's generate at the `low` and `high` settings (dicts of
-    generate's keyword arguments), each with the model's temperature-1 logits over them, so
-    the judge computes every loss and perplexity itself."""
+def train_char_gpt(genlab, config, initial, train_ids, starts, lr):
+    """Project 3: YOUR GPT(**config), loaded with the judge's initial weights (`initial`, a state
+    dict under the documented names), trained with YOUR forward and loss on the judge's batches
+    (starts: (steps, B) offsets into train_ids, the pydoc train split) by 400 Adam steps. Returns
+    the trained weights under the documented names, which the judge loads into its own GPT and
+    evaluates (validation loss, bigram comparison, samples) on data that never comes here, and a
+    few of the training losses, for the feedback only."""
     torch.set_num_threads(1)
-    model = genlab.language_model.GPT(**config)
+    model = _gpt(genlab, config, initial)
+    extra = sorted(name for name, p in model.named_parameters() if name not in initial and p.requires_grad)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     T = config["block_size"]
     offsets = torch.arange(T)
     model.train()
+    losses = []
     for batch_starts in starts:
         x = train_ids[batch_starts[:, None] + offsets]                   # (B, T)
         y = train_ids[batch_starts[:, None] + offsets + 1]
@@ -49,12 +60,7 @@ def train_char_gpt(genlab, config, train_ids, starts, lr, val_inputs, prompts, n
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    model.eval()
-    out = {"final_train_loss": float(loss)}
-    with torch.no_grad():
-        out["val_logits"] = model(val_inputs)[0]
-        for name, settings in (("low", low), ("high", high)):
-            samples = genlab.language_model.generate(model, prompts, n_new, **settings)
-            out[f"samples_{name}"] = samples
-            out[f"logits_{name}"] = model(samples[:, :-1])[0]
-    return out
+        losses.append(loss.item())
+    state = model.state_dict()
+    return {"state": {name: state[name].detach().clone() for name in initial if name in state},
+            "losses": losses[::50] + losses[-1:], "extra_parameters": extra}
