@@ -362,7 +362,8 @@ def test_em_recovers_a_known_three_component_mixture(worker):
     Calibration (calibration/foundations_em_recovery.py, 300 reference seeds and the fakes'
     scores, foundations_em_recovery.txt): normal-theory false-failure rate 15 x 2e-9 = 3e-8 for the
     z-scores; the reference's step moved at most 1.6e-4 standard errors (round-off, 300x under
-    the bound; k-means and hard EM at least 0.40 and 0.38, 50 seeds each); 0 of 300 failed (distribution-free 95% bound from 0/300: 1%)."""
+    the bound; k-means and hard EM at least 0.40 and 0.38, 50 seeds each); 0 of 300 failed
+    (distribution-free 95% bound from 0/300: 1%)."""
     x, init, weights, means, variances = em_recovery_problem()
     r = worker.probe("foundations.mixture_em", x=x, n_components=3, n_iter=EM_ITERS, init_means=init)
     expect_close(r["responsibilities"].sum(1), torch.ones(EM_N), hint="responsibilities: each row sums to 1")
