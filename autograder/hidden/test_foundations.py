@@ -177,8 +177,8 @@ SAMPLE_N, SAMPLE_Z = 30_000, 6.0
 # proportions n * weights, noise standardised to mean 0 and variance 1) has every z-score near 0.
 # Over SAMPLE_DRAWS independent calls, the sum of the squared z-scores is chi-square distributed;
 # it must exceed SAMPLE_CHI2_LOW[df] (lower tails: chi2_16 < 1 has probability 6.2e-8, chi2_48 < 10
-# 8.1e-10). Replay: no sample may repeat a row of another (continuous draws never coincide).
-SAMPLE_DRAWS = 8
+# 8.1e-10). Replay: under 0.1% of the rows may repeat another (see repeated_rows).
+SAMPLE_DRAWS, SAMPLE_REPEAT_MAX = 8, 1e-3
 SAMPLE_CHI2_LOW = {16: 1.0, 48: 10.0}
 
 
@@ -198,7 +198,7 @@ def test_mixture_samples_have_the_mixture_weights_and_moments(worker):
     (binomial), the mean's and the variance's (normal theory, var SE = var * sqrt(2 / n_k)) must
     stay under 6 in the first draw. Over 8 draws, the summed Pearson chi-square of the component
     counts (16 df) and the summed squared z-scores of the means and of the variances (48 df each)
-    must not be too small (SAMPLE_CHI2_LOW), and no row may repeat. Calibration
+    must not be too small (SAMPLE_CHI2_LOW), and under 0.1% of the rows may repeat. Calibration
     (calibration/foundations_sample_moments.py, 200 reference seeds, .txt, with the scores of the
     fakes it separates): false-failure rate 15 x 2e-9 + 6.2e-8 + 2 x 8.1e-10 = 1e-7 (normal and
     chi-square theory); 0 of 200 reference runs failed (distribution-free 95% bound 1.5%)."""
@@ -207,8 +207,9 @@ def test_mixture_samples_have_the_mixture_weights_and_moments(worker):
                          n=SAMPLE_N, draws=SAMPLE_DRAWS)
     assert not torch.equal(draws[0], draws[1]), "sample(n) must draw fresh components and noise at each call"
     repeated = repeated_rows(draws)
-    assert repeated == 0, (f"{repeated} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} calls repeat "
-                           "another row: sample(n) draws new components and new noise, not rows from a stored set")
+    assert repeated < SAMPLE_REPEAT_MAX, (f"{repeated:.1%} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} "
+                                          "calls repeat another row: sample(n) draws new components and new noise, "
+                                          "not rows from a stored set")
     z = mixture_sample_z_scores(draws[0], weights, means, variances)
     assert z["weights"].abs().max() < SAMPLE_Z, (f"component frequencies {z['freq'].tolist()} vs weights "
                                                  f"{weights.tolist()}: draw components from Categorical(weights)")
@@ -255,9 +256,16 @@ def mixture_sample_dispersion(draws, weights, means, variances):
 
 
 def repeated_rows(draws):
-    """How many rows of the stacked draws are exact copies of another row."""
-    rows = torch.cat(list(draws))
-    return len(rows) - len(torch.unique(rows, dim=0))
+    """What fraction of the stacked rows of the draws repeat an earlier row. Rows are compared through
+    a 64-bit hash of their float bit patterns (20x faster than torch.unique(dim=0)). Continuous draws
+    coincide in float32 only by rare accident (estimated 1e-3 rows per 240,000 2-D rows; none in the
+    calibration's 200 reference runs) and hashes collide about 1e-9 times, so SAMPLE_REPEAT_MAX =
+    0.1% of the rows (240) is out of reach by chance, while replaying a stored set of P rows repeats
+    about 240,000 / (2 P) of them: any P below 1e8 fails."""
+    rows = torch.cat(list(draws)).float().contiguous()
+    odd = torch.randint(1, 2**62, (rows.shape[1],), generator=torch.Generator().manual_seed(0)) | 1
+    keys = (rows.view(torch.int32).to(torch.int64) * odd).sum(1)
+    return 1 - len(torch.unique(keys)) / len(keys)
 
 
 # ---- GaussianMixture: EM ------------------------------------------------------------------------
@@ -431,7 +439,7 @@ def test_classifier_samples_have_the_class_moments(worker):
     """Own noise: n = 30,000 samples of one class; per dimension the mean's z-score and the
     variance's (SE var * sqrt(2/n)) must stay under 6 in the first draw. Over 8 draws, the summed
     squared z-scores of the means and of the variances (48 df each) must exceed 10 (noise
-    standardised to exact moments fails), and no row may repeat. Calibration
+    standardised to exact moments fails), and under 0.1% of the rows may repeat. Calibration
     (calibration/foundations_sample_moments.py, 200 reference seeds, .txt, with the fakes' scores):
     false-failure rate 12 x 2e-9 + 2 x 8.1e-10 = 2.6e-8 (normal and chi-square theory); 0 of 200
     reference runs failed (distribution-free 95% bound 1.5%)."""
@@ -445,8 +453,9 @@ def test_classifier_samples_have_the_class_moments(worker):
     draws = r["drawn"]
     assert not torch.equal(draws[0], draws[1]), "sample(n, label) must draw fresh noise at each call"
     repeated = repeated_rows(draws)
-    assert repeated == 0, (f"{repeated} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} calls repeat "
-                           "another row: sample(n, label) draws new noise, not rows from a stored set")
+    assert repeated < SAMPLE_REPEAT_MAX, (f"{repeated:.1%} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} "
+                                          "calls repeat another row: sample(n, label) draws new noise, not rows from "
+                                          "a stored set")
     z_mean, z_var = classifier_sample_z_scores(draws[0], means[label], variances[label])
     assert z_mean.abs().max() < SAMPLE_Z, f"sample mean z-scores {z_mean.tolist()}: samples of class {label} centre on means[label]"
     assert z_var.abs().max() < SAMPLE_Z, (f"sample variance z-scores {z_var.tolist()}: scale standard-normal noise "
