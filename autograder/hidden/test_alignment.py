@@ -422,8 +422,11 @@ def test_fit_power_law_is_exact_without_noise(worker):
                  hint="(E, A, alpha) of loss = E + A n^-alpha; fit log(loss - E) against log n (not n), choosing E")
 
 
+POWER_LAW_SETS, POWER_LAW_BOUNDS = 8, (0.02, 0.3, 0.06)    # data sets per run; relative bounds on E, A, alpha
+
+
 def test_fit_power_law_recovers_the_parameters_from_noisy_data(worker):
-    """Four fresh data sets with 0.1% multiplicative noise (the docstring's recipe).
+    """Eight fresh data sets with 0.1% multiplicative noise (the docstring's recipe).
 
     Calibration: autograder/hidden/calibration/alignment_power_law.py (.txt), 1000 data sets on the
     reference. Largest relative errors seen: E 0.0027, A 0.093, alpha 0.019 (sd 0.0008, 0.014,
@@ -431,18 +434,23 @@ def test_fit_power_law_recovers_the_parameters_from_noisy_data(worker):
     off, hence A's wide bound; it still rejects a fit without E or in linear n by far). A normal fit
     puts each bound beyond 17 sd (a rate below 1e-60, though the tails are heavier than normal: the
     worst A error is 6.6 sd); distribution-free, 0/1000 failures bound the rate per fit below 0.3%
-    (95%), so below 1.2% per test run. The docstring's other reading of "then refined", all three
-    parameters refined jointly (least squares on log(loss), run by the same script on the same
-    1000 data sets), errs at most E 0.0026, A 0.024, alpha 0.0068: 0/1000 failures too.
+    (95%), so below 2.4% per test run of 8. The docstring's other reading of "then refined", all
+    three parameters refined jointly (least squares on log(loss), run by the same script on the
+    same 1000 data sets), errs at most E 0.0026, A 0.024, alpha 0.0068: 0/1000 failures too.
+    Baselines (same script, `baselines`, 800 data sets, 100 runs of 8): a log-log line without E,
+    E just under the smallest loss and constants pass 0, 0 and 5 of 800 data sets; E = the last
+    loss minus 1% passes 25% of data sets and a 40-point grid over E without refinement 40%, hence
+    8 data sets per run, not 4 (per run 0.245^8 = 1.3e-5 and 0.395^8 = 5.9e-4; 0 and 1 of 100 runs
+    passed). A 400-point grid without refinement passes (95 of 100 runs): it is the documented
+    least-squares fit at resolution min(loss) / 400, as accurate as the bounds ask, not a fake.
     """
-    bounds = (0.02, 0.3, 0.06)
-    for _ in range(4):
+    for _ in range(POWER_LAW_SETS):
         n, loss, truth = power_law_data(0.001)
         got = worker.call("alignment.fit_power_law", n, loss)
         rel = [abs(g / t - 1) for g, t in zip(got, truth)]
-        assert all(r < b for r, b in zip(rel, bounds)), (
-            f"true (E, A, alpha) = {truth}, fitted {tuple(got)}; relative errors {rel} over bounds {bounds}: "
-            "fit loss = E + A n^-alpha in log-log space after subtracting E")
+        assert all(r < b for r, b in zip(rel, POWER_LAW_BOUNDS)), (
+            f"true (E, A, alpha) = {truth}, fitted {tuple(got)}; relative errors {rel} over bounds {POWER_LAW_BOUNDS}: "
+            "fit loss = E + A n^-alpha in log-log space after subtracting E, with E chosen by least squares")
 
 
 # ---- watermarking (checklist item: ethics) ------------------------------------------------------

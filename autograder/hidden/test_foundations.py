@@ -173,26 +173,58 @@ def test_mixture_sample_with_given_draws(worker):
 
 
 SAMPLE_N, SAMPLE_Z = 30_000, 6.0
+# Under-dispersion: a fake that matches the moments by construction (components in exact
+# proportions n * weights, noise standardised to mean 0 and variance 1) has every z-score near 0.
+# Over SAMPLE_DRAWS independent calls, the sum of the squared z-scores is chi-square distributed;
+# it must exceed SAMPLE_CHI2_LOW[df] (lower tails: chi2_16 < 1 has probability 6.2e-8, chi2_48 < 10
+# 8.1e-10). Replay: under 0.1% of the rows may repeat another (see repeated_rows).
+SAMPLE_DRAWS, SAMPLE_REPEAT_MAX = 8, 1e-3
+SAMPLE_CHI2_LOW = {16: 1.0, 48: 10.0}
+
+
+def mixture_sample_problem():
+    """Three 2D components 20 apart (each sample's component is its nearest mean), widths at most
+    1, weights a random order of about (0.15, 0.35, 0.5): far enough from uniform that components
+    chosen uniformly fail the frequency check (z > 50)."""
+    weights = (torch.tensor([0.15, 0.35, 0.5]) + 0.05 * torch.rand(3))[torch.randperm(3)]
+    weights = weights / weights.sum()
+    means = torch.tensor([[0.0, 0.0], [20.0, 0.0], [0.0, 20.0]]) + torch.randn(3, 2)
+    variances = 0.2 + 0.8 * torch.rand(3, 2)
+    return weights, means, variances
 
 
 def test_mixture_samples_have_the_mixture_weights_and_moments(worker):
-    """Own draws. Components 20 apart and at most 1 wide, so each sample's component is its nearest
-    mean. n = 30,000: per component, the frequency's z-score (binomial), the mean's and the
-    variance's (normal theory, var SE = var * sqrt(2 / n_k)) must stay under 6. Calibration
-    (calibration/foundations_sample_moments.py, 200 reference seeds, .txt): the largest of the 15
-    |z| per run was 3.59; normal-theory false-failure rate 15 x 2e-9 = 3e-8 (0 of 200 failed;
-    distribution-free 95% bound 1.5%)."""
-    weights = torch.softmax(torch.randn(3), 0) * 0.7 + 0.1
-    means = torch.tensor([[0.0, 0.0], [20.0, 0.0], [0.0, 20.0]]) + torch.randn(3, 2)
-    variances = 0.2 + 0.8 * torch.rand(3, 2)
-    a, b = worker.probe("foundations.mixture_sample_drawn", weights=weights, means=means, variances=variances, n=SAMPLE_N)
-    assert not torch.equal(a, b), "sample(n) must draw fresh components and noise at each call"
-    z = mixture_sample_z_scores(a, weights, means, variances)
+    """Own draws (mixture_sample_problem). n = 30,000: per component, the frequency's z-score
+    (binomial), the mean's and the variance's (normal theory, var SE = var * sqrt(2 / n_k)) must
+    stay under 6 in the first draw. Over 8 draws, the summed Pearson chi-square of the component
+    counts (16 df) and the summed squared z-scores of the means and of the variances (48 df each)
+    must not be too small (SAMPLE_CHI2_LOW), and under 0.1% of the rows may repeat. Calibration
+    (calibration/foundations_sample_moments.py, 200 reference seeds, .txt, with the scores of the
+    fakes it separates): false-failure rate 15 x 2e-9 + 6.2e-8 + 2 x 8.1e-10 = 1e-7 (normal and
+    chi-square theory); 0 of 200 reference runs failed (distribution-free 95% bound 1.5%)."""
+    weights, means, variances = mixture_sample_problem()
+    draws = worker.probe("foundations.mixture_sample_drawn", weights=weights, means=means, variances=variances,
+                         n=SAMPLE_N, draws=SAMPLE_DRAWS)
+    assert not torch.equal(draws[0], draws[1]), "sample(n) must draw fresh components and noise at each call"
+    repeated = repeated_rows(draws)
+    assert repeated < SAMPLE_REPEAT_MAX, (f"{repeated:.1%} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} "
+                                          "calls repeat another row: sample(n) draws new components and new noise, "
+                                          "not rows from a stored set")
+    z = mixture_sample_z_scores(draws[0], weights, means, variances)
     assert z["weights"].abs().max() < SAMPLE_Z, (f"component frequencies {z['freq'].tolist()} vs weights "
                                                  f"{weights.tolist()}: draw components from Categorical(weights)")
     assert z["means"].abs().max() < SAMPLE_Z, f"z-scores of the component means {z['means'].tolist()}"
     assert z["variances"].abs().max() < SAMPLE_Z, (f"z-scores of the component variances {z['variances'].tolist()}: "
                                                    "scale the noise by sqrt(variances), not by variances")
+    chi2 = mixture_sample_dispersion(draws, weights, means, variances)
+    assert chi2["counts"] > SAMPLE_CHI2_LOW[16], (
+        f"over {SAMPLE_DRAWS} calls the component counts match n * weights too closely (Pearson chi-square "
+        f"{chi2['counts']:.3g}, 16 df): each sample's component is an independent Categorical(weights) draw, "
+        "not a fixed share of n")
+    for name in ("means", "variances"):
+        assert chi2[name] > SAMPLE_CHI2_LOW[48], (
+            f"over {SAMPLE_DRAWS} calls the component {name} match the parameters too closely (sum of squared "
+            f"z-scores {chi2[name]:.3g}, 48 df): the noise is independent standard normal, not standardised")
 
 
 def mixture_sample_z_scores(samples, weights, means, variances):
@@ -206,7 +238,34 @@ def mixture_sample_z_scores(samples, weights, means, variances):
         n_k = max(len(part), 2)
         z_m.append((part.mean(0) - means[k]) / (variances[k] / n_k).sqrt())
         z_v.append((part.var(0) - variances[k]) / (variances[k] * math.sqrt(2 / n_k)))
-    return {"freq": counts / n, "weights": z_w, "means": torch.stack(z_m), "variances": torch.stack(z_v)}
+    return {"freq": counts / n, "counts": counts, "weights": z_w, "means": torch.stack(z_m),
+            "variances": torch.stack(z_v)}
+
+
+def mixture_sample_dispersion(draws, weights, means, variances):
+    """Sums over the draws: Pearson chi-square of the component counts (K - 1 df per draw), squared
+    z-scores of the component means and of the variances (K D df per draw)."""
+    total = {"counts": 0.0, "means": 0.0, "variances": 0.0}
+    for samples in draws:
+        z = mixture_sample_z_scores(samples, weights, means, variances)
+        expected = len(samples) * weights
+        total["counts"] += ((z["counts"] - expected) ** 2 / expected).sum().item()
+        total["means"] += (z["means"] ** 2).sum().item()
+        total["variances"] += (z["variances"] ** 2).sum().item()
+    return total
+
+
+def repeated_rows(draws):
+    """What fraction of the stacked rows of the draws repeat an earlier row. Rows are compared through
+    a 64-bit hash of their float bit patterns (20x faster than torch.unique(dim=0)). Continuous draws
+    coincide in float32 only by rare accident (estimated 1e-3 rows per 240,000 2-D rows; none in the
+    calibration's 200 reference runs) and hashes collide about 1e-9 times, so SAMPLE_REPEAT_MAX =
+    0.1% of the rows (240) is out of reach by chance, while replaying a stored set of P rows repeats
+    about 240,000 / (2 P) of them: any P below 1e8 fails."""
+    rows = torch.cat(list(draws)).float().contiguous()
+    odd = torch.randint(1, 2**62, (rows.shape[1],), generator=torch.Generator().manual_seed(0)) | 1
+    keys = (rows.view(torch.int32).to(torch.int64) * odd).sum(1)
+    return 1 - len(torch.unique(keys)) / len(keys)
 
 
 # ---- GaussianMixture: EM ------------------------------------------------------------------------
@@ -255,6 +314,7 @@ def test_em_never_decreases_the_log_likelihood(worker):
 
 
 EM_N, EM_ITERS, EM_Z = 1500, 50, 6.0
+EM_SIDE, EM_WIDTHS, EM_STEP = 4.5, (0.8, 1.0), 0.05
 
 
 def em_recovery_z_scores(r, weights, means, variances, n):
@@ -271,27 +331,47 @@ def em_recovery_z_scores(r, weights, means, variances, n):
 
 
 def em_recovery_problem():
-    """Three 2D Gaussians at the corners of a randomly rotated triangle of side 6, widths 0.5-1,
+    """Three 2D Gaussians at the corners of a randomly rotated triangle of side 4.5, widths 0.8-1,
     weights 0.2, 0.3, 0.5 in a random order; EM starts from one data point of each component, in
     a random order (so the fitted components come back permuted)."""
     angle = 2 * math.pi * torch.rand(())
-    corners = 6 / math.sqrt(3) * torch.stack([torch.cos(angle + torch.arange(3) * 2 * math.pi / 3),
-                                              torch.sin(angle + torch.arange(3) * 2 * math.pi / 3)], 1)
+    corners = EM_SIDE / math.sqrt(3) * torch.stack([torch.cos(angle + torch.arange(3) * 2 * math.pi / 3),
+                                                torch.sin(angle + torch.arange(3) * 2 * math.pi / 3)], 1)
     weights = torch.tensor([0.2, 0.3, 0.5])[torch.randperm(3)]
-    variances = (0.5 + 0.5 * torch.rand(3, 2)) ** 2
+    variances = (EM_WIDTHS[0] + (EM_WIDTHS[1] - EM_WIDTHS[0]) * torch.rand(3, 2)) ** 2
     x, comps = mixture_data(EM_N, weights, corners, variances)
     init = torch.stack([x[comps == k][0] for k in torch.randperm(3).tolist()])
     return x, init, weights, corners, variances
 
 
+def em_step_movement(r, x, var_floor=1e-6):
+    """The largest change, in standard errors (those of em_recovery_z_scores at the fitted weights),
+    that one more EM iteration on x (float64, the judge's own E- and M-step) makes to the returned
+    weights, means and variances. EM's answer after 50 iterations is a fixed point of that map."""
+    w, m, v, x = r["weights"].double(), r["means"].double(), r["variances"].double(), x.double()
+    resp = torch.softmax(torch.log(w) + Independent(Normal(m, v.sqrt()), 1).log_prob(x[:, None, :]), dim=1)
+    n_k = resp.sum(0)
+    w2 = n_k / len(x)
+    m2 = resp.T @ x / n_k[:, None]
+    v2 = (resp[:, :, None] * (x[:, None, :] - m2) ** 2).sum(0) / n_k[:, None] + var_floor
+    n_w = len(x) * w[:, None]
+    return max(((w2 - w).abs() / (w * (1 - w) / len(x)).sqrt()).max().item(),
+               ((m2 - m).abs() / (v / n_w).sqrt()).max().item(),
+               ((v2 - v).abs() / (v * (2 / n_w).sqrt())).max().item())
+
+
 def test_em_recovers_a_known_three_component_mixture(worker):
     """Data from a known mixture (em_recovery_problem); after 50 EM iterations the weights, means
     and variances must match the truth, up to a permutation of the components, within 6 standard
-    errors each (binomial for the weights, normal theory for means and variances at n_k = n w_k).
-    Calibration (calibration/foundations_em_recovery.py, 300 reference seeds,
-    foundations_em_recovery.txt): the largest of the 15 |z| per run was 3.61 at most; 0 of 300
-    failed; normal-theory false-failure rate 15 x 2e-9 = 3e-8 (distribution-free 95% bound from
-    0/300: 1%)."""
+    errors each (binomial for the weights, normal theory for means and variances at n_k = n w_k),
+    and be a fixed point of EM: one more EM iteration (the judge's, float64) may move no parameter
+    by EM_STEP = 0.05 standard errors. The components overlap (corners 4.5 apart, widths 0.8-1), so
+    hard assignments (k-means, hard EM), which pass the z-scores, are not a fixed point.
+    Calibration (calibration/foundations_em_recovery.py, 300 reference seeds and the fakes'
+    scores, foundations_em_recovery.txt): normal-theory false-failure rate 15 x 2e-9 = 3e-8 for the
+    z-scores; the reference's step moved at most 1.6e-4 standard errors (round-off, 300x under
+    the bound; k-means and hard EM at least 0.40 and 0.38, 50 seeds each); 0 of 300 failed
+    (distribution-free 95% bound from 0/300: 1%)."""
     x, init, weights, means, variances = em_recovery_problem()
     r = worker.probe("foundations.mixture_em", x=x, n_components=3, n_iter=EM_ITERS, init_means=init)
     expect_close(r["responsibilities"].sum(1), torch.ones(EM_N), hint="responsibilities: each row sums to 1")
@@ -301,6 +381,11 @@ def test_em_recovers_a_known_three_component_mixture(worker):
     assert z["means"].abs().max() < EM_Z, f"recovered means {r['means'].tolist()}, true {means.tolist()} (up to order)"
     assert z["variances"].abs().max() < EM_Z, (f"recovered variances {r['variances'].tolist()}, true "
                                                f"{variances.tolist()} (up to order): sum r (x - mean)^2 / N_k")
+    moved = em_step_movement(r, x)
+    assert moved < EM_STEP, (f"one more EM iteration moves the fitted parameters by {moved:.3g} standard errors: "
+                             "after 50 iterations EM sits at a fixed point. Use soft responsibilities r_ik in every "
+                             "M-step (not hard assignments to the nearest mean) and update weights, means and "
+                             "variances at each iteration")
 
 
 # ---- GaussianClassifier -------------------------------------------------------------------------
@@ -352,28 +437,46 @@ def test_classifier_fit_is_per_class_maximum_likelihood(worker):
 
 def test_classifier_samples_have_the_class_moments(worker):
     """Own noise: n = 30,000 samples of one class; per dimension the mean's z-score and the
-    variance's (SE var * sqrt(2/n)) must stay under 6. Calibration
-    (calibration/foundations_sample_moments.py, 200 reference seeds, .txt): the largest of the 12 |z|
-    per run was 3.59; normal-theory false-failure rate 12 x 2e-9 = 2.4e-8 (0 of 200 failed;
-    distribution-free 95% bound 1.5%)."""
+    variance's (SE var * sqrt(2/n)) must stay under 6 in the first draw. Over 8 draws, the summed
+    squared z-scores of the means and of the variances (48 df each) must exceed 10 (noise
+    standardised to exact moments fails), and under 0.1% of the rows may repeat. Calibration
+    (calibration/foundations_sample_moments.py, 200 reference seeds, .txt, with the fakes' scores):
+    false-failure rate 12 x 2e-9 + 2 x 8.1e-10 = 2.6e-8 (normal and chi-square theory); 0 of 200
+    reference runs failed (distribution-free 95% bound 1.5%)."""
     priors, means, variances = random_classifier(4, 6)
     label = int(torch.randint(0, 4, ()))
     noise = torch.randn(5, 6)
     r = worker.probe("foundations.classifier_samples", priors=priors, means=means, variances=variances,
-                     n=SAMPLE_N, label=label, noise=noise)
+                     n=SAMPLE_N, label=label, noise=noise, draws=SAMPLE_DRAWS)
     expect_close(r["given"], means[label] + noise * variances[label].sqrt(),
                  hint="sample(n, label, noise) = means[label] + noise * sqrt(variances[label])")
-    a, b = r["drawn"]
-    assert not torch.equal(a, b), "sample(n, label) must draw fresh noise at each call"
-    z_mean, z_var = classifier_sample_z_scores(a, means[label], variances[label])
+    draws = r["drawn"]
+    assert not torch.equal(draws[0], draws[1]), "sample(n, label) must draw fresh noise at each call"
+    repeated = repeated_rows(draws)
+    assert repeated < SAMPLE_REPEAT_MAX, (f"{repeated:.1%} of the {SAMPLE_DRAWS * SAMPLE_N} rows drawn in {SAMPLE_DRAWS} "
+                                          "calls repeat another row: sample(n, label) draws new noise, not rows from "
+                                          "a stored set")
+    z_mean, z_var = classifier_sample_z_scores(draws[0], means[label], variances[label])
     assert z_mean.abs().max() < SAMPLE_Z, f"sample mean z-scores {z_mean.tolist()}: samples of class {label} centre on means[label]"
     assert z_var.abs().max() < SAMPLE_Z, (f"sample variance z-scores {z_var.tolist()}: scale standard-normal noise "
                                           "by sqrt(variances[label])")
+    chi2 = classifier_sample_dispersion(draws, means[label], variances[label])
+    for name in ("means", "variances"):
+        assert chi2[name] > SAMPLE_CHI2_LOW[48], (
+            f"over {SAMPLE_DRAWS} calls the sample {name} match the class's too closely (sum of squared z-scores "
+            f"{chi2[name]:.3g}, 48 df): the noise is independent standard normal, not standardised")
 
 
 def classifier_sample_z_scores(samples, mean, var):
     n = len(samples)
     return (samples.mean(0) - mean) / (var / n).sqrt(), (samples.var(0) - var) / (var * math.sqrt(2 / n))
+
+
+def classifier_sample_dispersion(draws, mean, var):
+    """Sums over the draws of the squared z-scores of the sample means and variances (D df per draw)."""
+    zs = [classifier_sample_z_scores(samples, mean, var) for samples in draws]
+    return {"means": sum((z_m ** 2).sum().item() for z_m, _ in zs),
+            "variances": sum((z_v ** 2).sum().item() for _, z_v in zs)}
 
 
 # ---- mode_coverage ------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ class GaussianMixture:
         components (n,) int64: the component of each sample, drawn from Categorical(weights) when
         None (e.g. torch.multinomial(weights, n, replacement=True)); noise (n, D): standard-normal
         draws (torch.randn when None). x_i = means[c_i] + noise_i * sqrt(variances[c_i]).
+        Every call draws new, independent components and noise (not a fixed share n * weights
+        per component, not noise rescaled to exact moments, not rows from a stored set): the
+        tests check the spread of the counts and moments over repeated calls.
     """
 
     def __init__(self, n_components, var_floor=1e-6):
@@ -135,7 +138,8 @@ class GaussianClassifier:
         gaussian_log_likelihood, then a softmax over classes. In high dimension (the tests use
         D = 500) every class density underflows to 0 in float32, and the ratio 0/0 is NaN.
     sample(n, label, noise=None) -> (n, D): means[label] + noise * sqrt(variances[label]),
-        noise standard normal (n, D), drawn with torch.randn when None.
+        noise standard normal (n, D), drawn with torch.randn when None: new independent draws at
+        every call, used as drawn (the tests check the spread of the sample moments over calls).
     """
 
     def __init__(self, var_floor=1e-2):

@@ -2,6 +2,7 @@
 the trivial parameter draws a student could write against the same statistic.
 
     nice -n 10 python autograder/hidden/calibration/applications_classic_params.py [seeds=300] [baseline seeds=50]
+    python autograder/hidden/calibration/applications_classic_params.py rate [reference runs=300]   # the false-failure line only
 
 Only the parameter table matters to the statistic, so the seeds draw it the way the reference's
 classic_augment does, without resampling images (one seed is checked through the real function).
@@ -11,8 +12,11 @@ import sys
 
 import torch
 
-from applications_common import test
+from applications_common import false_failure_line, rate_only, rate_runs, test
 
+if rate_only():
+    print(false_failure_line(14, 6, rate_runs(), ks_checks=4, ks_bound=test.CLASSIC_KS_BOUND))
+    sys.exit()
 SEEDS = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 BASELINE_SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 R = test.CLASSIC_RANGES
@@ -36,7 +40,9 @@ print(f"largest |z| over the {len(z)} checks (means, variances, pairwise correla
       f"median {zs.median():.2f}; bound 6")
 print(f"largest sqrt(n) * Kolmogorov-Smirnov distance over the 4 columns: max {ks.max():.2f}, median {ks.median():.2f}; "
       f"bound {test.CLASSIC_KS_BOUND}")
-print(f"failures: {((zs >= 6) | (ks >= test.CLASSIC_KS_BOUND)).sum().item()} / {len(zs)}")
+fails = ((zs >= 6) | (ks >= test.CLASSIC_KS_BOUND)).sum().item()
+print(f"failures: {fails} / {len(zs)}")
+print(false_failure_line(len(z), 6, len(zs), fails, ks_checks=4, ks_bound=test.CLASSIC_KS_BOUND))
 
 
 def draw(n, degrees, translate, scale, rounded=False, same=False):

@@ -2,13 +2,20 @@
 (hidden/test_applications.py) on the reference, and measure the trivial mixups a student could write.
 
     nice -n 10 python autograder/hidden/calibration/applications_mixup_moments.py [seeds=300] [baseline seeds=50]
+    python autograder/hidden/calibration/applications_mixup_moments.py rate [reference runs=300]   # the false-failure line only
 """
 import random
 import sys
 
 import torch
 
-from applications_common import genlab, probes, test
+from applications_common import false_failure_line, genlab, probes, rate_only, rate_runs, test
+
+FIXED_POINT_LINE = ("fixed-point check: Poisson(20) tail past 60 < 1e-12 (a uniform permutation has mean 1, variance 1 "
+                    "fixed points per call)")
+if rate_only():
+    print(false_failure_line(2, 6, rate_runs()) + "; " + FIXED_POINT_LINE)
+    sys.exit()
 
 SEEDS = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 BASELINE_SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
@@ -31,6 +38,7 @@ fixed = torch.tensor(fixed, dtype=torch.float64)
 print(f"reference, {len(zs)} seeds, alpha 0.4, 1000 draws each (the blend check passed every time)")
 print(f"|z| of the mean: max {zs[:, 0].max():.2f}; |z| of the variance: max {zs[:, 1].max():.2f}; bound 6")
 print(f"failures: {(zs.max(1).values >= 6).sum().item()} / {len(zs)}")
+print(false_failure_line(2, 6, len(zs), (zs.max(1).values >= 6).sum().item()) + "; " + FIXED_POINT_LINE)
 print(f"fixed points over 20 calls of B = 30 (alpha 1): mean {fixed.mean():.1f}, std {fixed.std():.1f}, max {fixed.max():.0f}; "
       f"bound {test.MIXUP_FIXED_BOUND} (a uniform permutation has mean 1, variance 1 per call: Poisson(20) tail past 60 < 1e-12)")
 

@@ -2,14 +2,18 @@
 trivial samplers a student could write against the same statistic.
 
     nice -n 10 python autograder/hidden/calibration/applications_temperature.py [seeds=300] [baseline seeds=50]
+    python autograder/hidden/calibration/applications_temperature.py rate [reference runs=300]   # the false-failure line only
 """
 import random
 import sys
 
 import torch
 
-from applications_common import genlab, probes, test
+from applications_common import false_failure_line, genlab, probes, rate_only, rate_runs, test
 
+if rate_only():
+    print(false_failure_line(8, 6, rate_runs()))
+    sys.exit()
 SEEDS = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 BASELINE_SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 table = torch.tensor([2.0, 1.0, 0.5, 0.0, -0.5, 1.5, 0.2, -1.0]).repeat(8, 1)
@@ -23,6 +27,7 @@ zs = torch.tensor(zs)
 print(f"reference, {len(zs)} seeds, 2000 one-token completions at temperature 0.5")
 print(f"largest |z| over the 8 frequencies: max {zs.max():.2f}, median {zs.median():.2f}; bound 6")
 print(f"failures: {(zs >= 6).sum().item()} / {len(zs)}")
+print(false_failure_line(8, 6, len(zs), (zs >= 6).sum().item()))
 
 ref = test.ref
 fakes = {

@@ -17,10 +17,10 @@ def mixture_sample_given(genlab, weights, means, variances, components, noise):
     return _mixture(genlab, weights, means, variances).sample(len(components), components=components, noise=noise)
 
 
-def mixture_sample_drawn(genlab, weights, means, variances, n):
-    """n samples with the student's own draws, twice (they must differ)."""
+def mixture_sample_drawn(genlab, weights, means, variances, n, draws=2):
+    """`draws` independent calls of sample(n) with the student's own draws (they must differ)."""
     gm = _mixture(genlab, weights, means, variances)
-    return [gm.sample(n), gm.sample(n)]
+    return [gm.sample(n) for _ in range(draws)]
 
 
 def mixture_em(genlab, x, n_components, n_iter, init_means=None):
@@ -43,10 +43,10 @@ def classifier_fitted(genlab, x, y, var_floor):
     return {"priors": clf.priors, "means": clf.means, "variances": clf.variances}
 
 
-def classifier_samples(genlab, priors, means, variances, n, label, noise):
-    """Samples of one class with the student's own noise (twice) and with the given noise."""
+def classifier_samples(genlab, priors, means, variances, n, label, noise, draws=2):
+    """Samples of one class with the student's own noise (`draws` calls) and with the given noise."""
     clf = _classifier(genlab, priors, means, variances)
-    return {"drawn": [clf.sample(n, label), clf.sample(n, label)], "given": clf.sample(len(noise), label, noise=noise)}
+    return {"drawn": [clf.sample(n, label) for _ in range(draws)], "given": clf.sample(len(noise), label, noise=noise)}
 
 
 def _outcome(function, *args):
