@@ -86,6 +86,11 @@ print(f"loss against the mean square of the noise inside x_t: largest relative d
 print(f"noise sqrt(N) KS: max {max(col('ks')):.2f} (bound {tests.KS_QUANTILE}, P = 1e-6); sqrt(rows) |corr|: max "
       f"{max(col('corr')):.2f} (bound {tests.CORR_Z_MAX}, P = {math.erfc(tests.CORR_Z_MAX / math.sqrt(2)):.1e})")
 print(f"failures: {sum(bool(fails(r)) for r in rows)} of {len(rows)}")
+pairs = c["d"] * (c["d"] - 1) // 2  # correlations between noise columns
+rate = (chi2_dist.cdf(c["chi2_min"], df) + chi2_dist.sf(c["chi2_max"], df) + math.erfc(c["noise_tol"] / se / math.sqrt(2))
+        + 1e-6 + pairs * math.erfc(tests.CORR_Z_MAX / math.sqrt(2)))
+print(f"false-failure rate per grading run (sum of the tails above; the consistency check is exact): {rate:.1e}; "
+      f"distribution-free 95% bound from 0/{len(rows)}: {1 - 0.05 ** (1 / len(rows)):.3f}")
 print("\nfakes (20 seeds each), each must fail on every seed:")
 probe = tests.probes.ddpm_loss_draws
 for name, fake in FAKES.items():
