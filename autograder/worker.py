@@ -285,7 +285,7 @@ class SandboxWorker:
         """Read one answer frame within `timeout` seconds, or kill the worker and say why."""
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout
-        data, need, header = b"", protocol._HEADER.size, None
+        data, need, header = bytearray(), protocol._HEADER.size, None  # bytearray: += is not quadratic
         while len(data) < need:
             remaining = deadline - time.monotonic()
             ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
@@ -310,9 +310,9 @@ class SandboxWorker:
                 if n > protocol.MAX_FRAME_BYTES:
                     self._kill()
                     raise SubmissionError(target, "", f"returned {n} bytes, over the limit")
-                header, data, need = n, b"", n
+                header, data, need = n, bytearray(), n
         try:
-            return protocol.check_data(protocol.loads(data))
+            return protocol.load_reply(bytes(data))
         except Exception as exc:
             self._kill()
             raise SubmissionError(target, "", f"returned something that is not plain data ({exc})")
@@ -331,8 +331,11 @@ class SandboxWorker:
             self._kill()
             raise SubmissionError(target, "", "the worker answered out of protocol")
         if not reply["ok"]:
-            raise SubmissionError(target, str(reply.get("type")), str(reply.get("message")),
-                                  str(reply.get("traceback", "")), function=reply.get("function"))
+            # A reply may be forged (student code can write to the channel): keep its strings short.
+            function = reply.get("function")
+            raise SubmissionError(target, str(reply.get("type"))[:200], str(reply.get("message"))[:4000],
+                                  str(reply.get("traceback", ""))[-6000:],
+                                  function=function[:300] if isinstance(function, str) else None)
         return reply.get("value")
 
     def _ensure_imported(self, module):

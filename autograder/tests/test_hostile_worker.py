@@ -1,0 +1,158 @@
+"""Student code owns the worker's process: what it can make the judge read, and what that costs.
+
+Student code runs in the same process as the worker's own code, so it can replace anything there:
+`protocol.to_data` and `protocol.dumps` (what a reply is made of), the probes, the channel itself.
+Nothing a reply holds is trusted (every test checks it against the judge's own computation), but
+reading it must not cost the judge more than the frame's size, nor end the grading as a grader
+error (no score) where the submission should earn zeros. Each case below stands for student code
+with a probe file of our own (probes run in the worker exactly as student code does), except the
+last two, which grade whole submissions.
+"""
+import os
+import shutil
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import torch
+
+from autograder import grade as grading
+from autograder import reports, sandbox
+from autograder.worker import SandboxWorker, SubmissionError
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN_USER = sandbox.best_available() in ("bwrap-user", "user")
+
+HOSTILE = '''
+import io
+import os
+import sys
+import zipfile
+
+import torch
+
+protocol = sys.modules["protocol"]          # the worker's copy of autograder/protocol.py
+
+
+def replace_to_data(genlab):
+    """What student code can do at import: replies are no longer cloned, detached or checked."""
+    protocol.to_data = lambda value, _path="result": value
+    return "done"
+
+
+def send_as_is(genlab, what):
+    """`what`, built here, sent as it is (after replace_to_data)."""
+    if what == "shared":                     # 2**60 leaves in 60 lists, each holding the next twice
+        value = [1.0]
+        for _ in range(60):
+            value = [value, value]
+        return value
+    return {"expanded": lambda: torch.zeros(1).expand(10**6, 10**6),
+            "sparse": lambda: torch.sparse_coo_tensor(torch.tensor([[0], [0]]), torch.tensor([1.0]), (10**9, 10**9)),
+            "meta": lambda: torch.empty(10**9, device="meta"),
+            "quantized": lambda: torch.quantize_per_tensor(torch.rand(4), 0.1, 0, torch.qint8),
+            "requires_grad": lambda: torch.rand(3, requires_grad=True)}[what]()
+
+
+def _rezip(payload, pickle=None, compress=()):
+    """torch.save's archive `payload` rewritten: its data.pkl replaced, the entries named compressed."""
+    source, out = zipfile.ZipFile(io.BytesIO(payload)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = pickle if pickle is not None and name.endswith("data.pkl") else source.read(name)
+            archive.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED if name in compress else zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def send_bytes(genlab, what):
+    """Replace dumps: the frame is written here, byte by byte."""
+    if what == "deflated":                   # 128 MB of zeros in a 131 KB frame
+        real = protocol.dumps({"ok": True, "value": torch.zeros(2**27, dtype=torch.uint8)})
+        payload = _rezip(real, compress=[n for n in zipfile.ZipFile(io.BytesIO(real)).namelist() if "/data/" in n])
+    else:                                    # 16 MB of pickle operations: a list of 8 million None
+        payload = _rezip(protocol.dumps(None), pickle=b"\\x80\\x02]" + b"Na" * (8 * 2**20) + b".")
+    protocol.dumps = lambda obj: payload
+    return None
+
+
+def answer(genlab):
+    return "ok"
+
+
+def fork_all_you_can(genlab):
+    """Fork sleepers until the process-count limit says no; they live as long as this worker."""
+    import time
+    n = 0
+    while n < 1000:
+        try:
+            pid = os.fork()
+        except OSError:
+            break
+        if pid == 0:
+            time.sleep(600)
+            os._exit(0)
+        n += 1
+    return n
+
+
+def read(genlab, path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError as exc:
+        return type(exc).__name__
+'''
+
+
+def _worker(tmp_path, name="w"):
+    sub = tmp_path / name / "sub" / "genlab"
+    shutil.copytree(ROOT / "solutions" / "genlab", sub, ignore=shutil.ignore_patterns("__pycache__"))
+    probes = tmp_path / name / "probes"
+    probes.mkdir()
+    (probes / "vae.py").write_text(textwrap.dedent(HOSTILE))
+    w = SandboxWorker(sub.parent, [probes])
+    w.start()
+    return w
+
+
+@pytest.fixture
+def worker(tmp_path):
+    w = _worker(tmp_path)
+    yield w
+    w.close()
+
+
+def refused(worker, probe, **kwargs):
+    """The judge's message for a probe whose reply it must refuse, and how long refusing took."""
+    t0 = time.perf_counter()
+    with pytest.raises(SubmissionError) as caught:
+        worker.probe(f"vae.{probe}", timeout=60, **kwargs)
+    return str(caught.value), time.perf_counter() - t0
+
+
+def test_a_reply_that_shares_itself_exponentially_is_refused_at_once(worker):
+    worker.probe("vae.replace_to_data")
+    message, seconds = refused(worker, "send_as_is", what="shared")
+    assert "not plain data" in message and "values" in message, message
+    assert seconds < 20, f"walking a self-sharing reply took {seconds:.0f} s (2**25 leaves took 150 s before)"
+    assert worker.probe("vae.answer") == "ok", "the worker goes on after a refused reply"
+
+
+@pytest.mark.parametrize("what", ["expanded", "sparse", "meta", "quantized", "requires_grad"])
+def test_tensors_that_are_not_plain_dense_cpu_data_are_refused(worker, what):
+    worker.probe("vae.replace_to_data")
+    message, _ = refused(worker, "send_as_is", what=what)
+    assert "not plain data" in message and "tensor" in message, message
+
+
+def test_a_compressed_reply_is_refused_before_it_inflates(worker):
+    message, _ = refused(worker, "send_bytes", what="deflated")
+    assert "compressed" in message, f"a 131 KB frame holding 128 MB of zeros was read: {message}"
+
+
+def test_a_reply_of_millions_of_pickle_operations_is_refused_before_it_is_parsed(worker):
+    message, seconds = refused(worker, "send_bytes", what="pickle")
+    assert "bytes of lists, dicts and numbers" in message, message
+    assert seconds < 20, f"refusing a 16 MB pickle took {seconds:.0f} s (parsing it took 9 s)"
