@@ -31,6 +31,14 @@ from .probe_loader import ProbeFinder
 DEFAULT_TIMEOUT_S = float(os.environ.get("GENLAB_CALL_TIMEOUT", "10"))
 IMPORT_TIMEOUT_S = float(os.environ.get("GENLAB_IMPORT_TIMEOUT", "20"))
 STARTUP_TIMEOUT_S = 60.0
+# The wall-clock time one worker's requests may take in all (each from its start, a restart of the
+# worker included, to the judge's check of the answer). Without it, a submission whose every call
+# runs just under its timeout (10 s x the hundreds of calls one judge makes; 479 tests in all), or
+# that ends the worker at every call, keeps the judge past its own limit (grade.JUDGE_TIMEOUT_S,
+# 1800 s), and a judge that times out is a grader error: no score at all, where such a submission
+# earns zeros. Past the budget every further request fails at once; the reference needs a few
+# seconds per unit.
+BUDGET_S = float(os.environ.get("GENLAB_WORKER_BUDGET_S", "1200"))
 
 
 class SubmissionError(AssertionError):
@@ -65,6 +73,10 @@ class SubmissionError(AssertionError):
 
 class SubmissionTimeout(SubmissionError):
     pass
+
+
+class BudgetExhausted(SubmissionTimeout):
+    """Not run: the submission used up BUDGET_S."""
 
 
 class WorkerStartError(RuntimeError):
@@ -177,6 +189,7 @@ class SandboxWorker:
         self.broken = {}  # module -> SubmissionError raised at its import, replayed without rerunning it
         self.starts = 0
         self.startup_seconds = 0.0
+        self.spent = 0.0  # seconds of requests so far, against BUDGET_S
         self._root = Path(tempfile.mkdtemp(prefix="genlab-worker-"))
         self._stage()
         self.submission_dir = None
@@ -318,9 +331,27 @@ class SandboxWorker:
             raise SubmissionError(target, "", f"returned something that is not plain data ({exc})")
 
     def _request(self, message, target, timeout):
-        self.start()
-        if not self.ready:
-            self._await_ready()
+        # Restarts count too: a submission whose every call ends the worker (os._exit) costs a
+        # start-up (about 2 s, more on a busy machine) per call on top of the call itself.
+        t0 = time.monotonic()
+        try:
+            self._budget_left(target, t0)
+            self.start()
+            if not self.ready:
+                self._await_ready()
+            return self._exchange(message, target, min(timeout, self._budget_left(target, t0)))
+        finally:
+            self.spent += time.monotonic() - t0
+
+    def _budget_left(self, target, since):
+        """Seconds of BUDGET_S left, counting the request under way since `since`; none: BudgetExhausted."""
+        left = BUDGET_S - self.spent - (time.monotonic() - since)
+        if left <= 0:
+            raise BudgetExhausted(target, "", f"not run: your code has used up the {BUDGET_S:g} s this grading "
+                                  "allows for all its calls together (far too slow somewhere)")
+        return left
+
+    def _exchange(self, message, target, timeout):
         try:
             protocol.write_frame(self.proc.stdin, protocol.dumps(message))
         except (BrokenPipeError, OSError):
@@ -345,6 +376,8 @@ class SandboxWorker:
             return
         try:
             self._request({"op": "import", "module": module}, f"{module} (import)", IMPORT_TIMEOUT_S)
+        except BudgetExhausted:
+            raise  # not the module's fault: do not remember it as broken
         except SubmissionError as exc:
             self.broken[module] = SubmissionError(
                 module, exc.kind, "could not be imported, so none of its functions could be tested: "

@@ -156,3 +156,56 @@ def test_a_reply_of_millions_of_pickle_operations_is_refused_before_it_is_parsed
     message, seconds = refused(worker, "send_bytes", what="pickle")
     assert "bytes of lists, dicts and numbers" in message, message
     assert seconds < 20, f"refusing a 16 MB pickle took {seconds:.0f} s (parsing it took 9 s)"
+
+
+# ---- whole gradings ------------------------------------------------------------------------------
+
+def _submission(tmp_path, code):
+    """The reference with `code` appended to genlab/multimodal.py."""
+    shutil.copytree(ROOT / "solutions" / "genlab", tmp_path / "genlab", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "genlab" / "multimodal.py"
+    path.write_text(path.read_text() + "\n\n" + textwrap.dedent(code))
+    return tmp_path
+
+
+SLOW_EVERYWHERE = {
+    # every call runs just under the call timeout (3 s here, 10 s in grading)
+    "sleeps": """
+        import time as _time
+
+
+        def _waste(*args, **kwargs):
+            _time.sleep(2.9)
+            raise NotImplementedError
+    """,
+    # every call ends the worker, so the next one waits for a new worker to start (about 2 s)
+    "exits": """
+        import os as _os
+
+
+        def _waste(*args, **kwargs):
+            _os._exit(1)
+    """,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", sorted(SLOW_EVERYWHERE))
+def test_a_submission_slow_everywhere_is_graded_to_zero_within_the_budget(tmp_path, monkeypatch, how):
+    """49 tests (public and hidden), each costing 2 to 3 s: without the budget (or, for "exits",
+    with the restarts left out of it) the judge ran past 75 s (160 s for "sleeps") and ended in
+    JudgeTimeout, a grader error, where the submission should simply earn zero."""
+    monkeypatch.setenv("GENLAB_CALL_TIMEOUT", "3")
+    monkeypatch.setenv("GENLAB_WORKER_BUDGET_S", "15")
+    sub = _submission(tmp_path, SLOW_EVERYWHERE[how] + """
+
+        clip_loss = zero_shot_classify = recall_at_k = classifier_free_guidance = guided_sample = _waste
+        open_clip_embeddings = _waste
+        for _cls in (TinyCLIP, RetrievalIndex, CaptionDecoder, ConditionalDenoiser):
+            _cls.__init__ = _waste
+    """)
+    t0 = time.perf_counter()
+    results = grading.grade(sub, ["multimodal"], timeout=75)   # past it: JudgeTimeout, a GraderError
+    assert results.score == 0
+    assert time.perf_counter() - t0 < 75
+    assert any("used up the 15 s" in t.output for t in results.tests), "later calls are refused once the budget is spent"
