@@ -190,6 +190,7 @@ class SandboxWorker:
         self.starts = 0
         self.startup_seconds = 0.0
         self.spent = 0.0  # seconds of requests so far, against BUDGET_S
+        self.uid = sandbox.worker_uid(self.isolation_mode)
         self._root = Path(tempfile.mkdtemp(prefix="genlab-worker-"))
         self._stage()
         self.submission_dir = None
@@ -214,6 +215,12 @@ class SandboxWorker:
             shutil.copy2(here / name, grader / name)
         self.staged = staged
         self._open_to_worker(self._root)
+        if self.uid is not None:
+            # Without a file-system sandbox ("user"), every worker on the machine could read every
+            # staged folder (0644 under /tmp): another student's submission, graded at the same
+            # time by grade-all --jobs 2. The top folder opens to this worker's own group only.
+            os.chown(self._root, 0, self.uid)
+            os.chmod(self._root, 0o750)
 
     def adopt(self, submission_dir):
         """Copy the submission's genlab/ in (a running worker sees it through its read-only view)."""
@@ -254,10 +261,10 @@ class SandboxWorker:
         os.chmod(workdir, 0o777)
         probe_args = [str(self.staged / "probes" / str(i)) for i in range(len(self.probe_dirs))]
         argv = [str(self.staged / "grader" / "worker_main.py"), str(self.staged / "submission")] + probe_args
-        cmd, env = sandbox.command(self.isolation_mode, argv, staged=self.staged, workdir=workdir)
+        cmd, env = sandbox.command(self.isolation_mode, argv, staged=self.staged, workdir=workdir, uid=self.uid)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, cwd=workdir, start_new_session=True,
-                                     preexec_fn=sandbox.preexec(self.isolation_mode))
+                                     preexec_fn=sandbox.preexec(self.isolation_mode, self.uid))
         self.workdir = workdir
         self.stderr = _Tail(self.proc.stderr)
         self.imported = set()

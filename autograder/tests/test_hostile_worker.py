@@ -158,6 +158,34 @@ def test_a_reply_of_millions_of_pickle_operations_is_refused_before_it_is_parsed
     assert seconds < 20, f"refusing a 16 MB pickle took {seconds:.0f} s (parsing it took 9 s)"
 
 
+@pytest.mark.skipif(not OWN_USER, reason="the worker changes user only as root")
+def test_a_fork_bomb_in_one_worker_leaves_another_worker_able_to_fork(tmp_path):
+    hog, other = _worker(tmp_path, "hog"), _worker(tmp_path, "other")
+    try:
+        assert hog.probe("vae.fork_all_you_can", timeout=60) > 0
+        assert other.probe("vae.answer", isolated=True) == "ok", \
+            "a worker beside a fork bomb could not fork its isolated probe (one process count for both)"
+    finally:
+        hog.close()
+        other.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not sandbox._others_can_run_python(),
+                    reason="the 'user' mode needs root, and a Python that another user can run")
+def test_without_bubblewrap_a_worker_cannot_read_another_workers_submission(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENLAB_ISOLATION", "user")
+    thief, victim = _worker(tmp_path, "thief"), _worker(tmp_path, "victim")
+    try:
+        path = victim.staged / "submission" / "genlab" / "vae.py"
+        assert path.exists()
+        assert thief.probe("vae.read", path=str(path)) == "PermissionError", \
+            "a worker read the submission staged for another worker"
+        assert victim.probe("vae.read", path=str(path)).startswith('"""'), "a worker must read its own submission"
+    finally:
+        thief.close()
+        victim.close()
+
+
 # ---- whole gradings ------------------------------------------------------------------------------
 
 def _submission(tmp_path, code):
