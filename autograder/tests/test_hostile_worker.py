@@ -196,6 +196,25 @@ def _submission(tmp_path, code):
     return tmp_path
 
 
+@pytest.mark.slow
+def test_unprintable_text_in_an_exception_is_escaped_in_every_report(tmp_path):
+    sub = _submission(tmp_path, '''
+        Forged = type("Error\\x1b[31m", (Exception,), {})     # (a type's name cannot hold a lone surrogate)
+
+
+        def recall_at_k(similarity, targets, k):
+            raise Forged("\\ud800 lone surrogate \\x1b[2J\\x1b[H\\rgenlab grade: 100 / 100 \\u202e\\x00")
+    ''')
+    results = grading.grade(sub, ["multimodal"], public_only=True)
+    failed = [t for t in results.tests if t.status != "passed"]
+    assert failed and all("recall_at_k" in t.name for t in failed)
+    assert all("\\x1b[2J" in t.output and "\\ud800" in t.output and "\x1b" not in t.output for t in failed)
+    assert all(t.error_type == "Error\\x1b[31m" for t in failed)
+    for name, write in reports.WRITERS.items():
+        write(results).encode("utf-8")              # raised UnicodeEncodeError for text, markdown and junit
+    ET.fromstring(reports.junit(results))           # XML cannot hold control characters
+
+
 SLOW_EVERYWHERE = {
     # every call runs just under the call timeout (3 s here, 10 s in grading)
     "sleeps": """
