@@ -9,6 +9,7 @@ then a SandboxWorker over DIR, and this process (the judge) writes each test's o
 import json
 import os
 import random
+import re
 import time
 import zlib
 from pathlib import Path
@@ -114,12 +115,27 @@ def pytest_runtest_makereport(item, call):
         excinfo = call.excinfo
         entry["status"] = _status(excinfo) if excinfo is not None else "failed"
         if excinfo is not None and excinfo.errisinstance(SubmissionError):
-            entry["error_type"] = excinfo.value.kind or "crash"
+            entry["error_type"] = printable(excinfo.value.kind or "crash")[:200]
         elif excinfo is not None:
             entry["error_type"] = excinfo.typename
-        entry["output"] = _feedback(item, excinfo, report)
+        entry["output"] = printable(_feedback(item, excinfo, report))
     elif report.skipped and call.when in ("setup", "call"):
         entry["status"] = "skipped"
+
+
+# Student code chooses the text of its exceptions and of its type's name, which every report
+# shows. Shown escaped: C0 and C1 control characters but newline and tab (a carriage return or an
+# ANSI sequence rewrites a terminal's screen, e.g. a forged "100 / 100"; JUnit XML cannot hold
+# them), bidirectional overrides (text that reads differently from what it holds), and lone
+# surrogates (no UTF-8 writer accepts them: the text, Markdown and JUnit reports failed to write, so
+# grade-all recorded a grader error, no score, and CI grading ended in a traceback, instead of the
+# student's zeros).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text):
+    """`text` with every character of _UNPRINTABLE written as its escape (\\x1b, \\ud800)."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
 
 
 def _feedback(item, excinfo, report):

@@ -3,12 +3,14 @@
     "bwrap-user"  root + bubblewrap: the worker sees only the read-only Python install (less the
                   evaluation data shipped inside it, EVALUATION_DATA), the staged copy of the
                   submission and probes, and its own working folder; no network, its
-                  own process namespace, and it runs as the unprivileged user `nobody` with no
-                  capabilities (so the process-count limit holds). CI and the instructor's regrade.
+                  own process namespace, and it runs as an unprivileged user id of its own (no
+                  account, one per worker: WORKER_IDS) with no capabilities (so the process-count
+                  limit holds, for this worker alone). CI and the instructor's regrade.
     "bwrap"       bubblewrap without root (user namespace): the same view of the file system,
                   network and processes, but the process-count limit is not enforced by uid.
-    "user"        root without bubblewrap: the worker runs as `nobody`; it can still read
-                  world-readable files, so hidden material must not be world-readable.
+    "user"        root without bubblewrap: the worker runs as a user id of its own; it can still
+                  read world-readable files, so hidden material must not be world-readable (its
+                  own staged folder is open to its group only).
     "process"     a plain subprocess with resource limits: a student's laptop, where nothing
                   hidden exists to protect.
 
@@ -22,14 +24,21 @@ import sys
 from pathlib import Path
 
 NOBODY = 65534
+# Each worker runs as a user and group id of its own, drawn from this range (no account needed, far
+# above any real one): the process-count limit (RLIMIT_NPROC) counts the processes of a user id,
+# so under one shared id (nobody) a submission that forks 254 sleepers would leave a submission
+# graded beside it (grade-all --jobs 2) unable to fork its training probes, and in "user" mode (no
+# process namespace) could kill the other's worker. Two workers running at once draw the same id
+# with a probability of 1 in 16 million (they would then share one count).
+WORKER_IDS = range(1 << 30, (1 << 30) + (1 << 24))
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/alternatives")
 
 _DESCRIPTIONS = {
-    "bwrap-user": "bubblewrap sandbox as user nobody: no network, own PID namespace, read-only view of "
+    "bwrap-user": "bubblewrap sandbox as an unprivileged user of its own: no network, own PID namespace, read-only view of "
                   "Python and the submission only",
     "bwrap": "bubblewrap sandbox (user namespace): no network, own PID namespace, read-only view of "
              "Python and the submission only",
-    "user": "separate unprivileged user (nobody) without a file-system sandbox",
+    "user": "separate unprivileged user of its own without a file-system sandbox",
     "process": "plain subprocess with resource limits (no file-system or network isolation)",
 }
 
@@ -51,7 +60,8 @@ def _bwrap_works(extra):
 
 
 def _others_can_run_python():
-    """Whether `nobody` can reach and run this interpreter and its packages (not so under a 0700 /root)."""
+    """Whether another user (the worker's) can reach and run this interpreter and its packages
+    (not so under a 0700 /root)."""
     import stat
     for target in {Path(sys.executable).resolve(), *_python_roots()}:
         for folder in [target, *target.parents]:
@@ -126,8 +136,17 @@ def environment(workdir):
     }
 
 
-def command(mode, argv, staged, workdir):
-    """The command line that starts worker_main.py with `argv`, and its environment."""
+def worker_uid(mode):
+    """A fresh user (and group) id for one worker in the modes that change user, else None."""
+    if mode not in ("bwrap-user", "user"):
+        return None
+    import random
+    return random.SystemRandom().choice(WORKER_IDS)
+
+
+def command(mode, argv, staged, workdir, uid=NOBODY):
+    """The command line that starts worker_main.py with `argv`, and its environment (`uid`: the
+    user and group id of a "bwrap-user" worker)."""
     python = sys.executable
     env = environment(workdir)
     inner = [python, "-s", *argv]  # -s: no user site-packages
@@ -159,7 +178,7 @@ def command(mode, argv, staged, workdir):
         mount("--bind", workdir)
         cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", str(workdir)]
         if mode == "bwrap-user":
-            cmd += ["--", shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+            cmd += ["--", shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         else:
             cmd += ["--cap-drop", "ALL", "--"]
@@ -167,13 +186,13 @@ def command(mode, argv, staged, workdir):
     return inner, env
 
 
-def preexec(mode):
-    """What runs in the child between fork and exec (drop to nobody in "user" mode)."""
+def preexec(mode, uid=NOBODY):
+    """What runs in the child between fork and exec (drop to `uid` in "user" mode)."""
     if mode != "user":
         return None
 
     def drop():
         os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
+        os.setgid(uid)
+        os.setuid(uid)
     return drop

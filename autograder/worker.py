@@ -31,6 +31,14 @@ from .probe_loader import ProbeFinder
 DEFAULT_TIMEOUT_S = float(os.environ.get("GENLAB_CALL_TIMEOUT", "10"))
 IMPORT_TIMEOUT_S = float(os.environ.get("GENLAB_IMPORT_TIMEOUT", "20"))
 STARTUP_TIMEOUT_S = 60.0
+# The wall-clock time one worker's requests may take in all (each from its start, a restart of the
+# worker included, to the judge's check of the answer). Without it, a submission whose every call
+# runs just under its timeout (10 s x the hundreds of calls one judge makes; 479 tests in all), or
+# that ends the worker at every call, keeps the judge past its own limit (grade.JUDGE_TIMEOUT_S,
+# 1800 s), and a judge that times out is a grader error: no score at all, where such a submission
+# earns zeros. Past the budget every further request fails at once; the reference needs a few
+# seconds per unit.
+BUDGET_S = float(os.environ.get("GENLAB_WORKER_BUDGET_S", "1200"))
 
 
 class SubmissionError(AssertionError):
@@ -65,6 +73,10 @@ class SubmissionError(AssertionError):
 
 class SubmissionTimeout(SubmissionError):
     pass
+
+
+class BudgetExhausted(SubmissionTimeout):
+    """Not run: the submission used up BUDGET_S."""
 
 
 class WorkerStartError(RuntimeError):
@@ -177,6 +189,8 @@ class SandboxWorker:
         self.broken = {}  # module -> SubmissionError raised at its import, replayed without rerunning it
         self.starts = 0
         self.startup_seconds = 0.0
+        self.spent = 0.0  # seconds of requests so far, against BUDGET_S
+        self.uid = sandbox.worker_uid(self.isolation_mode)
         self._root = Path(tempfile.mkdtemp(prefix="genlab-worker-"))
         self._stage()
         self.submission_dir = None
@@ -201,6 +215,12 @@ class SandboxWorker:
             shutil.copy2(here / name, grader / name)
         self.staged = staged
         self._open_to_worker(self._root)
+        if self.uid is not None:
+            # Without a file-system sandbox ("user"), every worker on the machine could read every
+            # staged folder (0644 under /tmp): another student's submission, graded at the same
+            # time by grade-all --jobs 2. The top folder opens to this worker's own group only.
+            os.chown(self._root, 0, self.uid)
+            os.chmod(self._root, 0o750)
 
     def adopt(self, submission_dir):
         """Copy the submission's genlab/ in (a running worker sees it through its read-only view)."""
@@ -241,10 +261,10 @@ class SandboxWorker:
         os.chmod(workdir, 0o777)
         probe_args = [str(self.staged / "probes" / str(i)) for i in range(len(self.probe_dirs))]
         argv = [str(self.staged / "grader" / "worker_main.py"), str(self.staged / "submission")] + probe_args
-        cmd, env = sandbox.command(self.isolation_mode, argv, staged=self.staged, workdir=workdir)
+        cmd, env = sandbox.command(self.isolation_mode, argv, staged=self.staged, workdir=workdir, uid=self.uid)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, cwd=workdir, start_new_session=True,
-                                     preexec_fn=sandbox.preexec(self.isolation_mode))
+                                     preexec_fn=sandbox.preexec(self.isolation_mode, self.uid))
         self.workdir = workdir
         self.stderr = _Tail(self.proc.stderr)
         self.imported = set()
@@ -285,7 +305,7 @@ class SandboxWorker:
         """Read one answer frame within `timeout` seconds, or kill the worker and say why."""
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout
-        data, need, header = b"", protocol._HEADER.size, None
+        data, need, header = bytearray(), protocol._HEADER.size, None  # bytearray: += is not quadratic
         while len(data) < need:
             remaining = deadline - time.monotonic()
             ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
@@ -310,17 +330,35 @@ class SandboxWorker:
                 if n > protocol.MAX_FRAME_BYTES:
                     self._kill()
                     raise SubmissionError(target, "", f"returned {n} bytes, over the limit")
-                header, data, need = n, b"", n
+                header, data, need = n, bytearray(), n
         try:
-            return protocol.check_data(protocol.loads(data))
+            return protocol.load_reply(bytes(data))
         except Exception as exc:
             self._kill()
             raise SubmissionError(target, "", f"returned something that is not plain data ({exc})")
 
     def _request(self, message, target, timeout):
-        self.start()
-        if not self.ready:
-            self._await_ready()
+        # Restarts count too: a submission whose every call ends the worker (os._exit) costs a
+        # start-up (about 2 s, more on a busy machine) per call on top of the call itself.
+        t0 = time.monotonic()
+        try:
+            self._budget_left(target, t0)
+            self.start()
+            if not self.ready:
+                self._await_ready()
+            return self._exchange(message, target, min(timeout, self._budget_left(target, t0)))
+        finally:
+            self.spent += time.monotonic() - t0
+
+    def _budget_left(self, target, since):
+        """Seconds of BUDGET_S left, counting the request under way since `since`; none: BudgetExhausted."""
+        left = BUDGET_S - self.spent - (time.monotonic() - since)
+        if left <= 0:
+            raise BudgetExhausted(target, "", f"not run: your code has used up the {BUDGET_S:g} s this grading "
+                                  "allows for all its calls together (far too slow somewhere)")
+        return left
+
+    def _exchange(self, message, target, timeout):
         try:
             protocol.write_frame(self.proc.stdin, protocol.dumps(message))
         except (BrokenPipeError, OSError):
@@ -331,8 +369,11 @@ class SandboxWorker:
             self._kill()
             raise SubmissionError(target, "", "the worker answered out of protocol")
         if not reply["ok"]:
-            raise SubmissionError(target, str(reply.get("type")), str(reply.get("message")),
-                                  str(reply.get("traceback", "")), function=reply.get("function"))
+            # A reply may be forged (student code can write to the channel): keep its strings short.
+            function = reply.get("function")
+            raise SubmissionError(target, str(reply.get("type"))[:200], str(reply.get("message"))[:4000],
+                                  str(reply.get("traceback", ""))[-6000:],
+                                  function=function[:300] if isinstance(function, str) else None)
         return reply.get("value")
 
     def _ensure_imported(self, module):
@@ -342,6 +383,8 @@ class SandboxWorker:
             return
         try:
             self._request({"op": "import", "module": module}, f"{module} (import)", IMPORT_TIMEOUT_S)
+        except BudgetExhausted:
+            raise  # not the module's fault: do not remember it as broken
         except SubmissionError as exc:
             self.broken[module] = SubmissionError(
                 module, exc.kind, "could not be imported, so none of its functions could be tested: "
