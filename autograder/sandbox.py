@@ -125,6 +125,10 @@ def environment(workdir):
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(workdir),
+        # The worker's user id has no account (WORKER_IDS), so getpass.getuser(), which torch's
+        # compile caches call, would fail without a name in the environment.
+        "USER": "genlab-worker",
+        "LOGNAME": "genlab-worker",
         "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "OMP_NUM_THREADS": "1",

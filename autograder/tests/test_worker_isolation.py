@@ -38,6 +38,11 @@ def look(genlab):
     return {"call": linear(torch.zeros(1, 2)), "global": getattr(genlab.vae, "LEFT_BEHIND", 0)}
 
 
+def user_name(genlab):
+    import getpass
+    return getpass.getuser()
+
+
 def leave(genlab, code):
     os._exit(code)
 
@@ -120,3 +125,13 @@ def test_the_sandboxed_worker_cannot_read_the_evaluation_data(tmp_path):
     assert found.pop("files") == [], "evaluation data files are visible in the sandbox"
     for way, what in found.items():
         assert isinstance(what, str), f"{way} reached {what} items of evaluation data in the sandbox"
+
+
+def test_the_worker_has_a_user_name_though_its_user_id_has_no_account(tmp_path):
+    """getpass.getuser() (torch's compile caches call it) fails for a user id without an account
+    unless the environment names one."""
+    w = _worker(tmp_path)
+    try:
+        assert w.probe("vae.user_name") == "genlab-worker"
+    finally:
+        w.close()
