@@ -200,3 +200,20 @@ def preexec(mode, uid=NOBODY):
         os.setgid(uid)
         os.setuid(uid)
     return drop
+
+
+def kill_everything_of(uid):
+    """SIGKILL every process running as `uid` (a worker's own id in "user" mode): what the worker
+    left behind outside its process group (a double fork and setsid) dies with it, instead of
+    living on until its CPU limit. A forked child drops to `uid` and signals -1, which reaches
+    exactly the processes of that user; the ids are the worker's alone (WORKER_IDS)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, 9)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)

@@ -288,6 +288,8 @@ class SandboxWorker:
             os.killpg(self.proc.pid, 9)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.isolation_mode == "user":  # bubblewrap's PID namespace does this in its modes
+            sandbox.kill_everything_of(self.uid)
         try:
             self.proc.kill()
             self.proc.wait(timeout=5)

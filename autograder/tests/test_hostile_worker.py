@@ -186,6 +186,21 @@ def test_without_bubblewrap_a_worker_cannot_read_another_workers_submission(tmp_
         victim.close()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a process as another user")
+def test_everything_a_user_mode_worker_left_behind_is_killed_with_it():
+    """In "user" mode nothing like bubblewrap's PID namespace ends what a worker started outside its
+    process group (a double fork and setsid); the worker's own user id makes them findable. A
+    process started as that id, in a session of its own, stands in for them here."""
+    import subprocess
+    uid = sandbox.worker_uid("user")
+    left = subprocess.Popen(["sleep", "600"], preexec_fn=sandbox.preexec("user", uid), start_new_session=True)
+    try:
+        sandbox.kill_everything_of(uid)
+        assert left.wait(timeout=10) == -9, "a process of the worker's user id survived"
+    finally:
+        left.kill()
+
+
 # ---- whole gradings ------------------------------------------------------------------------------
 
 def _submission(tmp_path, code):
