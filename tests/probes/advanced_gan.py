@@ -54,10 +54,8 @@ def _stats(t):
     return {"mean": t.mean().item(), "std": t.std().item(), "numel": t.numel()}
 
 
-def weights_init_stats(genlab, channels=128):
-    """dcgan_weights_init applied (through .apply) to large stand-alone layers, each with a bias:
-    Conv2d and ConvTranspose2d (channels -> channels, 4x4 kernels), BatchNorm2d and BatchNorm1d
-    (64 * channels features). Returns each weight's mean, std and size, and each bias's max |value|."""
+def initialised_layers(genlab, channels):
+    """{name: layer} of weights_init_stats, after dcgan_weights_init (applied through .apply)."""
     layers = {
         "Conv2d": nn.Conv2d(channels, channels, 4, bias=True),
         "ConvTranspose2d": nn.ConvTranspose2d(channels, channels, 4, bias=True),
@@ -67,8 +65,15 @@ def weights_init_stats(genlab, channels=128):
     with torch.no_grad():  # make the default biases visibly non-zero first
         for layer in layers.values():
             layer.bias.fill_(0.5)
-    model = nn.Sequential(*layers.values())
-    model.apply(genlab.advanced_gan.dcgan_weights_init)
+    nn.Sequential(*layers.values()).apply(genlab.advanced_gan.dcgan_weights_init)
+    return layers
+
+
+def weights_init_stats(genlab, channels=128):
+    """dcgan_weights_init applied (through .apply) to large stand-alone layers, each with a bias:
+    Conv2d and ConvTranspose2d (channels -> channels, 4x4 kernels), BatchNorm2d and BatchNorm1d
+    (64 * channels features). Returns each weight's mean, std and size, and each bias's max |value|."""
+    layers = initialised_layers(genlab, channels)
     return {name: {"weight": _stats(layer.weight.detach()), "bias_max_abs": layer.bias.detach().abs().max().item()}
             for name, layer in layers.items()}
 

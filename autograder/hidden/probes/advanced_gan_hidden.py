@@ -10,6 +10,7 @@ import importlib
 
 import torch
 import torch.nn as nn
+from genlab_probes.advanced_gan import initialised_layers  # the public probe's layers, one construction
 
 _TRACED = (nn.Conv2d, nn.ConvTranspose2d, nn.BatchNorm2d)
 
@@ -143,16 +144,7 @@ def dcgan_forward_with_weights(genlab, kind, args, state, x):
 def weights_init_tensors(genlab, channels=128):
     """The layers of weights_init_stats (tests/probes/advanced_gan.py) after dcgan_weights_init,
     returned whole, so that the judge computes every statistic itself."""
-    layers = {
-        "Conv2d": nn.Conv2d(channels, channels, 4, bias=True),
-        "ConvTranspose2d": nn.ConvTranspose2d(channels, channels, 4, bias=True),
-        "BatchNorm2d": nn.BatchNorm2d(64 * channels),
-        "BatchNorm1d": nn.BatchNorm1d(64 * channels),
-    }
-    with torch.no_grad():  # make the default biases visibly non-zero first
-        for layer in layers.values():
-            layer.bias.fill_(0.5)
-    nn.Sequential(*layers.values()).apply(genlab.advanced_gan.dcgan_weights_init)
+    layers = initialised_layers(genlab, channels)
     return {name: {"weight": layer.weight.detach().clone(), "bias": layer.bias.detach().clone()}
             for name, layer in layers.items()}
 
