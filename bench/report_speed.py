@@ -12,6 +12,7 @@
 The machine's load matters: run it on an idle machine and say which one.
 """
 import argparse
+import json
 import resource
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def main():
 
     make_gradebook(base / "gradebook", students=args.students, seed=0)
     wall, cpu = timed([sys.executable, "-m", "autograder", "report", str(base / "gradebook"), "--out", str(base / "report")])
-    print(f"report: {args.students} students x 465 tests: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    tests = len(json.loads((ROOT / "autograder" / "points.json").read_text()))
+    print(f"report: {args.students} students x {tests} tests: {wall:.1f} s wall, {cpu:.1f} s CPU")
 
     independent, copies, t0, c0 = [], [], time.perf_counter(), time.process_time()
     for unit in rubric_units(load_rubric()):
