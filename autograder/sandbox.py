@@ -23,7 +23,6 @@ import shutil
 import sys
 from pathlib import Path
 
-NOBODY = 65534
 # Each worker runs as a user and group id of its own, drawn from this range (no account needed, far
 # above any real one): the process-count limit (RLIMIT_NPROC) counts the processes of a user id,
 # so under one shared id (nobody) a submission that forks 254 sleepers would leave a submission
@@ -148,7 +147,7 @@ def worker_uid(mode):
     return random.SystemRandom().choice(WORKER_IDS)
 
 
-def command(mode, argv, staged, workdir, uid=NOBODY):
+def command(mode, argv, staged, workdir, uid):
     """The command line that starts worker_main.py with `argv`, and its environment (`uid`: the
     user and group id of a "bwrap-user" worker)."""
     python = sys.executable
@@ -166,7 +165,7 @@ def command(mode, argv, staged, workdir, uid=NOBODY):
         made = {"/", "/tmp", *system}
 
         def mount(option, path):
-            # bwrap would create missing parents as 0700, which `nobody` cannot cross: make them 0755.
+            # bwrap would create missing parents as 0700, which the worker's user cannot cross: make them 0755.
             for parent in reversed(Path(path).parents):
                 if str(parent) not in made:
                     cmd.extend(["--perms", "0755", "--dir", str(parent)])
@@ -190,7 +189,7 @@ def command(mode, argv, staged, workdir, uid=NOBODY):
     return inner, env
 
 
-def preexec(mode, uid=NOBODY):
+def preexec(mode, uid):
     """What runs in the child between fork and exec (drop to `uid` in "user" mode)."""
     if mode != "user":
         return None

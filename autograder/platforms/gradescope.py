@@ -20,7 +20,7 @@ programming assignment's autograder. Gradescope unpacks it into /autograder/sour
    submission (a clone: `starter/genlab/`); loose `vae.py`-style files become `genlab/`;
 2. pins a copy (regular files only: links are dropped, never followed) and completes it with the
    provided modules the student did not upload;
-3. closes the source folder to everyone but root (on Gradescope the worker may run as `nobody`
+3. closes the source folder to everyone but root (on Gradescope the worker runs as a user id of its own
    without bubblewrap, and must not read the hidden suites or the reference);
 4. grades with `autograder.grade` (the same judge, sandboxed worker, rubric as everywhere) and
    writes /autograder/results/results.json: public tests visible, hidden tests (names, hints)
@@ -209,7 +209,7 @@ def complete(pinned, starter):
 # ---- running inside Gradescope ---------------------------------------------------------------------
 
 def _close_to_others(source):
-    """Root only: the hidden suites, the reference and the rubric unreadable by `nobody`."""
+    """Root only: the hidden suites, the reference and the rubric unreadable by the worker's user."""
     if os.geteuid() != 0:
         return
     for path in (source, *Path(source).rglob("*")):
