@@ -63,12 +63,6 @@ class FixedCLIP(nn.Module):
         return self.word_vectors[tokens].mean(1)
 
 
-def fixed_clip_embeddings(image_weight, word_vectors, images, tokens):
-    """What FixedCLIP's encoders return, normalised (for the judge's closed forms)."""
-    model = FixedCLIP(image_weight, word_vectors, 0.0)
-    return F.normalize(model.encode_image(images), dim=-1), F.normalize(model.encode_text(tokens), dim=-1)
-
-
 def zero_shot_fixed(genlab, image_weight, word_vectors, logit_scale, images, prompts):
     """The student's zero_shot_classify on our FixedCLIP."""
     model = FixedCLIP(image_weight, word_vectors, logit_scale)
